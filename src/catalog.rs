@@ -1,0 +1,153 @@
+//! The catalogue on disk: `<dir>/<server-slug>.json`, one pretty-printed file per server,
+//! keys sorted, tools sorted by name (then fingerprint), so that a change to a server is a
+//! small reviewable diff.
+
+use crate::ingest::{self, InputError, Naming};
+use crate::model::{Server, Tool};
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The whole catalogue, servers sorted by slug.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub servers: Vec<Server>,
+}
+
+impl Catalog {
+    pub fn tool_count(&self) -> usize {
+        self.servers.iter().map(|s| s.tools.len()).sum()
+    }
+
+    /// Put servers and their tools in the canonical order.
+    pub fn normalize(&mut self) {
+        for s in &mut self.servers {
+            sort_tools(&mut s.tools);
+        }
+        self.servers
+            .sort_by(|a, b| a.server.slug.cmp(&b.server.slug));
+    }
+
+    pub fn server(&self, slug: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.server.slug == slug)
+    }
+}
+
+/// Sort tools by name, then by fingerprint so duplicate names keep a stable order.
+pub fn sort_tools(tools: &mut [Tool]) {
+    tools.sort_by_cached_key(|t| (t.name.clone(), t.fingerprint()));
+}
+
+/// Load every `*.json` file of a catalogue directory. Any bad file fails the load.
+pub fn load(dir: &Path) -> Result<Catalog> {
+    if !dir.is_dir() {
+        bail!(
+            "catalogue directory {} does not exist (run `toolcat ingest` first, or pass --catalog)",
+            dir.display()
+        );
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if is_file && name.ends_with(".json") && !name.starts_with('.') {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    let mut catalog = Catalog::default();
+    let mut errors: Vec<InputError> = Vec::new();
+    for file in files {
+        match ingest::read_file(&file, &Naming::default()) {
+            Ok((server, _)) => catalog.servers.push(server),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        bail!(
+            "the catalogue in {} has bad files:\n  {}",
+            dir.display(),
+            list.join("\n  ")
+        );
+    }
+    check_unique_slugs(&catalog)?;
+    catalog.normalize();
+    Ok(catalog)
+}
+
+fn check_unique_slugs(catalog: &Catalog) -> Result<()> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &catalog.servers {
+        *seen.entry(&s.server.slug).or_default() += 1;
+    }
+    if let Some((slug, _)) = seen.into_iter().find(|(_, n)| *n > 1) {
+        bail!("two catalogue files name the server `{slug}`");
+    }
+    Ok(())
+}
+
+/// The catalogue file's text for one server.
+pub fn to_json(server: &Server) -> String {
+    let mut server = server.clone();
+    sort_tools(&mut server.tools);
+    let mut text = serde_json::to_string_pretty(&server).expect("a server always serializes");
+    text.push('\n');
+    text
+}
+
+/// The path of a server's file in a catalogue directory.
+pub fn server_path(dir: &Path, slug: &str) -> PathBuf {
+    dir.join(format!("{slug}.json"))
+}
+
+/// Write one server's file atomically (temporary file, then rename).
+pub fn write_server(dir: &Path, server: &Server) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = server_path(dir, &server.server.slug);
+    crate::write::write_file_atomic(&path, to_json(server).as_bytes())
+}
+
+/// What re-ingesting a server changed, by tool name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compare two tool lists by name (duplicate names compare as multisets of fingerprints).
+pub fn compare(old: &[Tool], new: &[Tool]) -> Change {
+    let group = |tools: &[Tool]| {
+        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in tools {
+            m.entry(t.name.clone()).or_default().push(t.fingerprint());
+        }
+        for v in m.values_mut() {
+            v.sort();
+        }
+        m
+    };
+    let (old, new) = (group(old), group(new));
+    let mut change = Change::default();
+    for (name, fps) in &new {
+        match old.get(name) {
+            None => change.added.push(name.clone()),
+            Some(old_fps) if old_fps != fps => change.changed.push(name.clone()),
+            Some(_) => {}
+        }
+    }
+    change.removed = old
+        .keys()
+        .filter(|n| !new.contains_key(*n))
+        .cloned()
+        .collect();
+    change
+}

@@ -1,0 +1,269 @@
+//! The classifier: a tool in, a verdict with evidence out. Pure: no IO, no clock, no
+//! randomness, so the same definition always gets the same verdict.
+//!
+//! Every rule is a unit of [`rules::RULES`]. A rule looks at the [`Ctx`] (the tool's
+//! name tokens, description, parameters and annotations, prepared once) and records
+//! [`Hit`]s: a vote for a category with a weight, a risk signal, or a finding, each
+//! with the words of the definition it matched. [`decide`] turns the hits into a verdict:
+//! the heaviest category vote wins (ties go to the more consequential category), risk
+//! starts at the category's default and signals raise it.
+
+pub mod lexicon;
+pub mod rules;
+pub mod text;
+
+use crate::model::{Category, Risk, Tool};
+use crate::schema::{self, Params};
+use serde::Serialize;
+
+/// Descriptions longer than this are scanned only this far for wording (hidden
+/// instructions are looked for in the whole text).
+pub const SCAN_BYTES: usize = 16 * 1024;
+
+/// What the classifier concluded about one tool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub category: Category,
+    pub risk: Risk,
+    /// 0.0 to 1.0: how strongly the evidence agrees.
+    pub confidence: f64,
+    /// Codes of every rule that fired, sorted.
+    pub rules: Vec<&'static str>,
+    /// Names of the risk signals that fired.
+    pub signals: Vec<&'static str>,
+    pub evidence: Vec<Evidence>,
+    /// Problems with the definition itself (annotations contradicting it...).
+    pub findings: Vec<Finding>,
+    /// Set when `toolcat.toml` overrode the classifier.
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<OverrideNote>,
+}
+
+/// Which rule fired on which words of the definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub rule: &'static str,
+    /// `name`, `description`, `annotations`, or a JSON pointer into `inputSchema`.
+    pub source: String,
+    /// The words matched, quoted from the definition.
+    pub quote: String,
+    /// What the rule concluded from them.
+    pub effect: String,
+}
+
+/// A problem found in a tool's definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// An override from the configuration that replaced the classifier's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideNote {
+    pub pattern: String,
+    pub reason: String,
+    pub classified_category: Category,
+    pub classified_risk: Risk,
+}
+
+/// One observation of a rule.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: &'static rules::Rule,
+    pub kind: HitKind,
+    pub source: String,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum HitKind {
+    /// A vote for a category, weight 0 to 100.
+    Category(Category, u8),
+    /// A risk signal: raise the risk one step, or straight to critical.
+    Signal { to_critical: bool },
+    /// A problem with the definition, with its message.
+    Finding(String),
+}
+
+/// Everything the rules read about a tool, prepared once.
+pub struct Ctx<'a> {
+    pub tool: &'a Tool,
+    pub name_tokens: Vec<String>,
+    /// The description, cut to [`SCAN_BYTES`].
+    pub description: &'a str,
+    /// Lower-case copy of `description`, byte for byte the same length for ASCII text.
+    pub description_lower: String,
+    pub params: Params,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(tool: &'a Tool) -> Self {
+        let full = tool.description();
+        let mut cut = full.len().min(SCAN_BYTES);
+        while !full.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let description = &full[..cut];
+        Ctx {
+            tool,
+            name_tokens: text::name_tokens(&tool.name),
+            description,
+            description_lower: description.to_lowercase(),
+            params: schema::params(tool.input_schema.as_ref()),
+        }
+    }
+}
+
+/// Collects the hits of all rules for one tool.
+#[derive(Default)]
+pub struct Acc {
+    pub hits: Vec<Hit>,
+}
+
+impl Acc {
+    pub fn vote(
+        &mut self,
+        rule: &'static rules::Rule,
+        category: Category,
+        weight: u8,
+        source: impl Into<String>,
+        quote: impl Into<String>,
+    ) {
+        self.hits.push(Hit {
+            rule,
+            kind: HitKind::Category(category, weight),
+            source: source.into(),
+            quote: quote.into(),
+        });
+    }
+
+    pub fn signal(
+        &mut self,
+        rule: &'static rules::Rule,
+        to_critical: bool,
+        source: impl Into<String>,
+        quote: impl Into<String>,
+    ) {
+        self.hits.push(Hit {
+            rule,
+            kind: HitKind::Signal { to_critical },
+            source: source.into(),
+            quote: quote.into(),
+        });
+    }
+
+    pub fn finding(
+        &mut self,
+        rule: &'static rules::Rule,
+        message: String,
+        source: impl Into<String>,
+        quote: impl Into<String>,
+    ) {
+        self.hits.push(Hit {
+            rule,
+            kind: HitKind::Finding(message),
+            source: source.into(),
+            quote: quote.into(),
+        });
+    }
+
+    /// The category the votes so far decide, and the winning weight.
+    pub fn leading(&self) -> Option<(Category, u8)> {
+        self.hits
+            .iter()
+            .filter_map(|h| match h.kind {
+                HitKind::Category(c, w) => Some((c, w)),
+                _ => None,
+            })
+            .max_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)))
+    }
+}
+
+/// Classify one tool.
+pub fn classify(tool: &Tool) -> Verdict {
+    let ctx = Ctx::new(tool);
+    let mut acc = Acc::default();
+    for rule in rules::RULES
+        .iter()
+        .filter(|r| r.phase == rules::Phase::Vote)
+    {
+        (rule.check)(&ctx, None, &mut acc);
+    }
+    decide(&ctx, acc)
+}
+
+/// Turn the hits into a verdict.
+fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
+    let (category, weight) = acc.leading().unwrap_or((Category::Read, 0));
+    rules::after_decision(ctx, category, &mut acc);
+    let mut risk = category.default_risk();
+    let mut signals = Vec::new();
+    let mut rules_fired = Vec::new();
+    let mut evidence = Vec::new();
+    let mut findings = Vec::new();
+    let mut agree = 0u32;
+    let mut disagree = 0u32;
+    for hit in &acc.hits {
+        rules_fired.push(hit.rule.code);
+        let effect = match &hit.kind {
+            HitKind::Category(c, w) => {
+                if *c == category {
+                    agree += u32::from(*w);
+                } else {
+                    disagree += u32::from(*w);
+                }
+                format!("{} (weight {w})", c.as_str())
+            }
+            HitKind::Signal { to_critical } => {
+                signals.push(hit.rule.name);
+                risk = if *to_critical {
+                    Risk::Critical
+                } else {
+                    risk.max(category.default_risk().raised())
+                };
+                format!("signal {}", hit.rule.name)
+            }
+            HitKind::Finding(message) => {
+                findings.push(Finding {
+                    rule: hit.rule.code,
+                    message: message.clone(),
+                });
+                format!("finding {}", hit.rule.name)
+            }
+        };
+        evidence.push(Evidence {
+            rule: hit.rule.code,
+            source: hit.source.clone(),
+            quote: hit.quote.clone(),
+            effect,
+        });
+    }
+    rules_fired.sort_unstable();
+    rules_fired.dedup();
+    signals.sort_unstable();
+    signals.dedup();
+    let confidence = confidence(weight, agree, disagree);
+    Verdict {
+        category,
+        risk,
+        confidence,
+        rules: rules_fired,
+        signals,
+        evidence,
+        findings,
+        overridden: None,
+    }
+}
+
+/// Winning weight, tempered by how much of the evidence disagreed.
+fn confidence(weight: u8, agree: u32, disagree: u32) -> f64 {
+    let base = f64::from(weight.max(30)) / 100.0;
+    let share = if agree + disagree == 0 {
+        0.5
+    } else {
+        f64::from(agree) / f64::from(agree + disagree)
+    };
+    let c = base * (0.6 + 0.4 * share);
+    (c * 100.0).round() / 100.0
+}

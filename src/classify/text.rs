@@ -1,0 +1,196 @@
+//! Tokenizing names and descriptions. Matching is always on whole words.
+
+/// Split a tool name into lower-case word tokens.
+///
+/// Separators are anything not alphanumeric (`_`, `-`, `.`, `/`, `:`, spaces); camelCase
+/// and `HTTPRequest`-style boundaries split too; digits form their own tokens.
+pub fn name_tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            flush(&mut current, &mut tokens);
+            continue;
+        }
+        if let Some(&prev) = i.checked_sub(1).and_then(|j| chars.get(j)) {
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = (prev.is_lowercase() && c.is_uppercase())
+                || (prev.is_uppercase() && c.is_uppercase() && next_lower)
+                || (prev.is_ascii_digit() != c.is_ascii_digit() && prev.is_alphanumeric());
+            if boundary {
+                flush(&mut current, &mut tokens);
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    flush(&mut current, &mut tokens);
+    tokens
+}
+
+fn flush(current: &mut String, tokens: &mut Vec<String>) {
+    if !current.is_empty() {
+        tokens.push(std::mem::take(current));
+    }
+}
+
+/// A word of a text with its byte range in that text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The words (runs of letters, digits, `_` and `'`) of a text.
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let in_word = c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(Word {
+                    text: &text[s..i],
+                    start: s,
+                    end: i,
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            text: &text[s..],
+            start: s,
+            end: text.len(),
+        });
+    }
+    out
+}
+
+/// Base form of an English verb as it appears in descriptions ("Deletes" -> "delete").
+pub fn verb_base(word: &str) -> String {
+    let w = word.to_lowercase();
+    let w = w.trim_matches(|c| c == '\'' || c == '’');
+    if let Some(stem) = w.strip_suffix("ies") {
+        if stem.len() >= 2 {
+            return format!("{stem}y");
+        }
+    }
+    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            return format!("{stem}{}", &suffix[..suffix.len() - 2]);
+        }
+    }
+    if w.len() > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+    {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// The first sentence of a description (up to a period followed by space or newline).
+pub fn first_sentence(text: &str) -> &str {
+    let text = text.trim_start();
+    let mut end = text.len().min(400);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let stop = head
+        .char_indices()
+        .find(|&(i, c)| {
+            (c == '.' || c == '\n' || c == ';')
+                && head[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+                && !head[..i].ends_with("e.g")
+                && !head[..i].ends_with("i.e")
+        })
+        .map_or(head.len(), |(i, _)| i);
+    &head[..stop]
+}
+
+/// Up to `max` characters of `text` around the byte range, on char boundaries, one line.
+pub fn quote(text: &str, start: usize, end: usize, max: usize) -> String {
+    let mut s = start.saturating_sub(max / 2);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    if let Some(nl) = text[s..start].rfind('\n') {
+        s += nl + 1;
+    }
+    let mut e = (end + max / 2).min(text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    if let Some(nl) = text[end..e].find('\n') {
+        e = end + nl;
+    }
+    let q: String = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    if s > 0 {
+        out.push('…');
+    }
+    out.push_str(&q);
+    if e < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_every_convention() {
+        assert_eq!(
+            name_tokens("github.create_issue"),
+            ["github", "create", "issue"]
+        );
+        assert_eq!(
+            name_tokens("slack__post_message"),
+            ["slack", "post", "message"]
+        );
+        assert_eq!(name_tokens("getHTTPResponse"), ["get", "http", "response"]);
+        assert_eq!(name_tokens("search-actors"), ["search", "actors"]);
+        assert_eq!(
+            name_tokens("s3Bucket2List"),
+            ["s", "3", "bucket", "2", "list"]
+        );
+    }
+
+    #[test]
+    fn verb_bases() {
+        for (w, b) in [
+            ("Deletes", "delete"),
+            ("Lists", "list"),
+            ("Queries", "query"),
+            ("Fetches", "fetch"),
+            ("Pushes", "push"),
+            ("access", "access"),
+            ("status", "status"),
+        ] {
+            assert_eq!(verb_base(w), b, "{w}");
+        }
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(
+            first_sentence("Delete a file. It is gone."),
+            "Delete a file"
+        );
+        assert_eq!(first_sentence("Use e.g. this. Then"), "Use e.g. this");
+        assert_eq!(first_sentence("v1.2 release notes"), "v1.2 release notes");
+    }
+}

@@ -1,0 +1,470 @@
+//! Command-line interface: argument parsing and one function per command.
+
+use crate::catalog::{self, Catalog};
+use crate::classify::{self, rules, Verdict};
+use crate::config::Config;
+use crate::ingest::{self, Naming};
+use crate::model::{Server, Tool};
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "toolcat",
+    version,
+    about = "Classify MCP servers' tools by what they can do and how risky they are, and publish the catalogue as a static site.",
+    long_about = "toolcat reads the tool definitions MCP servers answer to tools/list, classifies every tool \
+(read, write, execute, destructive, financial; low to critical risk) with documented rules that quote \
+the definition, and renders a static documentation site.\n\nExit status: 0 success, 1 findings (check), \
+2 usage or input error."
+)]
+pub struct Cli {
+    /// Configuration file (default: ./toolcat.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read tool definitions from files into the catalogue.
+    ///
+    /// Accepts tools/list results, JSON-RPC responses or line streams, bare arrays of tools,
+    /// Docker catalogue tools.json files, corpus server files and toolcat catalogue files.
+    /// A directory means every .json and .jsonl file below it. All inputs are read and
+    /// checked first; if any fails, nothing is written (exit 2).
+    Ingest {
+        /// Files or directories to read.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// Server name for inputs that do not name one (default: the file stem).
+        #[arg(long, value_name = "NAME")]
+        server: Option<String>,
+        /// Package id such as npm:@scope/name or pypi:name.
+        #[arg(long, value_name = "ID")]
+        package: Option<String>,
+        /// Catalogue directory.
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+    },
+    /// Classify the catalogue and write the static site.
+    ///
+    /// The site is built in a staging directory beside --out and swapped in only when
+    /// complete, so a failed build leaves the previous site untouched.
+    Build {
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+        /// Output directory.
+        #[arg(long, default_value = "site", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print a verdict for every tool, sorted by server then tool.
+    Classify {
+        /// Inputs as for `ingest` (classified under their file stem); the catalogue when none.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+    },
+    /// Show the verdict for one tool and every rule that fired, with the text it matched.
+    Explain {
+        /// SERVER/TOOL, as in the catalogue.
+        id: String,
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+    },
+    /// Measure the classifier against a labels file (JSON lines with id and category).
+    Eval {
+        labels: PathBuf,
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+    },
+    /// List the classifier's rules, or print one rule's documentation.
+    Rules {
+        /// A rule code (TC001) or name.
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+/// Run a parsed command line; the value is the process exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Ingest {
+            paths,
+            server,
+            package,
+            catalog,
+        } => cmd_ingest(&paths, &Naming { server, package }, &catalog),
+        Command::Build { catalog, out } => cmd_build(&catalog, &out, &config),
+        Command::Classify {
+            paths,
+            format,
+            catalog,
+        } => cmd_classify(&paths, format, &catalog, &config),
+        Command::Explain { id, catalog } => cmd_explain(&id, &catalog, &config),
+        Command::Eval { labels, catalog } => cmd_eval(&labels, &catalog, &config),
+        Command::Rules { code } => cmd_rules(code.as_deref()),
+    }
+}
+
+fn stdout_line(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    if !s.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Read every input; all-or-nothing.
+fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Server>> {
+    let files = ingest::expand_inputs(paths)?;
+    if files.is_empty() {
+        bail!(
+            "no .json or .jsonl files found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if naming.server.is_some() && files.len() > 1 {
+        bail!(
+            "--server names one server, but {} input files were given",
+            files.len()
+        );
+    }
+    let mut servers = Vec::new();
+    let mut errors = Vec::new();
+    for file in &files {
+        match ingest::read_file(file, naming) {
+            Ok((server, diags)) => {
+                for d in diags {
+                    eprintln!("warning: {d}");
+                }
+                servers.push(server);
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        bail!(
+            "{} of {} input files could not be read; nothing was ingested:\n  {}",
+            errors.len(),
+            files.len(),
+            errors.join("\n  ")
+        );
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for (s, f) in servers.iter().zip(&files) {
+        if let Some(prev) = seen.insert(s.server.slug.clone(), f) {
+            bail!(
+                "{} and {} both name server `{}`; nothing was ingested",
+                prev.display(),
+                f.display(),
+                s.server.slug
+            );
+        }
+    }
+    Ok(servers)
+}
+
+fn cmd_ingest(paths: &[PathBuf], naming: &Naming, dir: &Path) -> Result<u8> {
+    let servers = read_inputs(paths, naming)?;
+    for server in &servers {
+        let path = catalog::server_path(dir, &server.server.slug);
+        let old = if path.exists() {
+            ingest::read_file(&path, &Naming::default())
+                .map(|(s, _)| s.tools)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        } else {
+            Vec::new()
+        };
+        let existed = path.exists();
+        let change = catalog::compare(&old, &server.tools);
+        catalog::write_server(dir, server)?;
+        let verb = if existed { "updated" } else { "added" };
+        stdout_line(&format!(
+            "{verb} {} ({} tools): {} added, {} removed, {} changed",
+            server.server.slug,
+            server.tools.len(),
+            change.added.len(),
+            change.removed.len(),
+            change.changed.len()
+        ))?;
+        for (sign, names) in [
+            ("+", &change.added),
+            ("-", &change.removed),
+            ("~", &change.changed),
+        ] {
+            for n in names {
+                stdout_line(&format!("  {sign} {}", crate::markdown::visible(n)))?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Classify a tool and apply the configuration's overrides.
+pub fn verdict(config: &Config, server: &Server, tool: &Tool) -> Verdict {
+    let mut v = classify::classify(tool);
+    config.apply(&server.server.slug, &tool.name, &mut v);
+    v
+}
+
+fn warn_unused(config: &Config) {
+    for w in config.unused_overrides() {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn cmd_build(catalog_dir: &Path, out: &Path, config: &Config) -> Result<u8> {
+    let catalog = catalog::load(catalog_dir)?;
+    let stats = crate::site::build(&catalog, out, config)?;
+    warn_unused(config);
+    eprintln!(
+        "built {} pages for {} tools of {} servers into {}",
+        stats.files,
+        catalog.tool_count(),
+        catalog.servers.len(),
+        out.display()
+    );
+    Ok(0)
+}
+
+fn load_for_classify(paths: &[PathBuf], dir: &Path) -> Result<Catalog> {
+    let mut catalog = if paths.is_empty() {
+        catalog::load(dir)?
+    } else {
+        Catalog {
+            servers: read_inputs(paths, &Naming::default())?,
+        }
+    };
+    catalog.normalize();
+    Ok(catalog)
+}
+
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    server: &'a str,
+    tool: &'a str,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+}
+
+fn cmd_classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> Result<u8> {
+    let catalog = load_for_classify(paths, dir)?;
+    let rows: Vec<(&Server, &Tool, Verdict)> = catalog
+        .servers
+        .iter()
+        .flat_map(|s| s.tools.iter().map(move |t| (s, t)))
+        .map(|(s, t)| (s, t, verdict(config, s, t)))
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        Format::Jsonl => {
+            for (s, t, v) in &rows {
+                serde_json::to_writer(
+                    &mut out,
+                    &Line {
+                        server: &s.server.slug,
+                        tool: &t.name,
+                        verdict: v,
+                    },
+                )?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Json => {
+            let lines: Vec<Line<'_>> = rows
+                .iter()
+                .map(|(s, t, v)| Line {
+                    server: &s.server.slug,
+                    tool: &t.name,
+                    verdict: v,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &lines)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => {
+            let width = rows
+                .iter()
+                .map(|(s, t, _)| s.server.slug.len() + t.name.chars().count() + 1)
+                .max()
+                .unwrap_or(4)
+                .min(72);
+            writeln!(
+                out,
+                "{:<width$}  {:<11}  {:<8}  {:>4}  rules",
+                "tool", "category", "risk", "conf"
+            )?;
+            for (s, t, v) in &rows {
+                let id = crate::markdown::visible(&format!("{}/{}", s.server.slug, t.name));
+                writeln!(
+                    out,
+                    "{id:<width$}  {:<11}  {:<8}  {:>4.2}  {}",
+                    v.category.as_str(),
+                    v.risk.as_str(),
+                    v.confidence,
+                    v.rules.join(",")
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    warn_unused(config);
+    Ok(0)
+}
+
+/// Split `SERVER/TOOL` at the first slash (tool names may contain slashes).
+fn split_id(id: &str) -> Result<(&str, &str)> {
+    id.split_once('/')
+        .filter(|(s, t)| !s.is_empty() && !t.is_empty())
+        .context("expected SERVER/TOOL, such as mcp-server-git/git_status")
+}
+
+fn cmd_explain(id: &str, dir: &Path, config: &Config) -> Result<u8> {
+    let (server_slug, tool_name) = split_id(id)?;
+    let catalog = catalog::load(dir)?;
+    let server = catalog
+        .server(server_slug)
+        .with_context(|| format!("no server `{server_slug}` in {}", dir.display()))?;
+    let tools: Vec<&Tool> = server
+        .tools
+        .iter()
+        .filter(|t| t.name == tool_name)
+        .collect();
+    if tools.is_empty() {
+        bail!("server `{server_slug}` has no tool `{tool_name}`");
+    }
+    for tool in tools {
+        let v = verdict(config, server, tool);
+        stdout_line(&explain_text(server, tool, &v))?;
+    }
+    Ok(0)
+}
+
+/// The text `toolcat explain` prints.
+pub fn explain_text(server: &Server, tool: &Tool, v: &Verdict) -> String {
+    use std::fmt::Write as _;
+    let vis = crate::markdown::visible;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}/{}", server.server.slug, vis(&tool.name));
+    let _ = writeln!(s, "  category:   {}", v.category);
+    let _ = writeln!(s, "  risk:       {}", v.risk);
+    let _ = writeln!(s, "  confidence: {:.2}", v.confidence);
+    if !v.signals.is_empty() {
+        let _ = writeln!(s, "  signals:    {}", v.signals.join(", "));
+    }
+    if let Some(o) = &v.overridden {
+        let _ = writeln!(
+            s,
+            "  override:   {} ({}; classifier said {}/{})",
+            vis(&o.pattern),
+            vis(&o.reason),
+            o.classified_category,
+            o.classified_risk
+        );
+    }
+    for f in &v.findings {
+        let _ = writeln!(s, "  finding:    {} {}", f.rule, vis(&f.message));
+    }
+    let _ = writeln!(s, "  evidence:");
+    for e in &v.evidence {
+        let name = rules::find(e.rule).map_or("", |r| r.name);
+        let _ = writeln!(
+            s,
+            "    {} {name} [{}] -> {}",
+            e.rule,
+            vis(&e.source),
+            e.effect
+        );
+        let _ = writeln!(s, "        \"{}\"", vis(&e.quote));
+    }
+    s
+}
+
+fn cmd_eval(labels: &Path, dir: &Path, config: &Config) -> Result<u8> {
+    let labels = crate::eval::read_labels(labels)?;
+    let catalog = catalog::load(dir)?;
+    let report = crate::eval::evaluate(&labels, |id| {
+        let (s, t) = split_id(id).ok()?;
+        let server = catalog.server(s)?;
+        let tool = server.tools.iter().find(|x| x.name == t)?;
+        Some(verdict(config, server, tool))
+    });
+    stdout_line(&report.text())?;
+    Ok(0)
+}
+
+/// The documentation of one rule, as `toolcat rules CODE` prints it.
+pub fn rule_text(r: &rules::Rule) -> String {
+    let mut s = format!(
+        "{} {}\n\nEffect: {}\n\n{}\n",
+        r.code,
+        r.name,
+        r.effect,
+        textwrap(r.explanation)
+    );
+    if !r.fires.is_empty() {
+        s.push_str("\nFires on:\n");
+        for e in r.fires {
+            s.push_str(&format!("  {}\n", crate::markdown::visible(e)));
+        }
+    }
+    if !r.quiet.is_empty() {
+        s.push_str("\nDoes not fire on:\n");
+        for e in r.quiet {
+            s.push_str(&format!("  {}\n", crate::markdown::visible(e)));
+        }
+    }
+    s
+}
+
+fn textwrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for word in text.split_whitespace() {
+        if col + word.len() > 88 && col > 0 {
+            out.push('\n');
+            col = 0;
+        } else if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += word.len();
+    }
+    out
+}
+
+fn cmd_rules(code: Option<&str>) -> Result<u8> {
+    match code {
+        Some(c) => {
+            let r = rules::find(c)
+                .with_context(|| format!("no rule `{c}` (run `toolcat rules` for the list)"))?;
+            stdout_line(&rule_text(r))?;
+        }
+        None => {
+            for r in rules::RULES {
+                stdout_line(&format!("{}  {:<36} {}", r.code, r.name, r.effect))?;
+            }
+        }
+    }
+    Ok(0)
+}

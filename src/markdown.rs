@@ -1,0 +1,143 @@
+//! Untrusted text to safe HTML. The one place that owns pulldown-cmark's options.
+//!
+//! Raw HTML in a description is turned into escaped text; links keep only `http`,
+//! `https`, `mailto` and in-page `#` targets; images become links (no remote asset is
+//! ever loaded by a page); invisible and direction-changing characters are shown as
+//! visible `⟨U+XXXX⟩` markers.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Characters that hide text or reorder it on screen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{180E}' | '\u{00AD}'
+        | '\u{E0000}'..='\u{E007F}')
+        || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+}
+
+/// The text with every invisible or direction-changing character made visible.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_invisible) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn parser(text: &str) -> Parser<'_> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    Parser::new_ext(text, options)
+}
+
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || (lower.starts_with('#') && !lower.contains(':'))
+}
+
+/// Render untrusted Markdown to HTML that cannot run script or load remote assets.
+pub fn to_html(text: &str) -> String {
+    let text = visible(text);
+    // Ends of links dropped for unsafe targets must be dropped too: a stack of "kept?".
+    let mut kept: Vec<bool> = Vec::new();
+    let events = parser(&text).filter_map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let ok = safe_url(&dest_url);
+            kept.push(ok);
+            ok.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let ok = safe_url(&dest_url) && !dest_url.starts_with('#');
+            kept.push(ok);
+            ok.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => kept
+            .pop()
+            .unwrap_or(false)
+            .then_some(Event::End(TagEnd::Link)),
+        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+        Event::Start(Tag::FootnoteDefinition(_)) => Some(Event::Text(CowStr::Borrowed(""))),
+        other => Some(other),
+    });
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// The first sentence of a description as plain text, for summaries.
+pub fn summary(text: &str, max_chars: usize) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    let sentence = match line.find(". ") {
+        Some(i) => &line[..=i],
+        None => line,
+    };
+    let mut out: String = visible(sentence).chars().take(max_chars).collect();
+    if out.chars().count() == max_chars {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_text() {
+        let h = to_html("hi <script>alert(1)</script> <img src=x onerror=alert(1)>");
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("<img"), "{h}");
+        assert!(h.contains("&lt;script&gt;"), "{h}");
+    }
+
+    #[test]
+    fn unsafe_links_lose_their_target() {
+        let h = to_html("[a](javascript:alert(1)) [b](data:text/html,x) [c](https://e.com) ![i](http://t/x.png)");
+        assert!(!h.contains("javascript:") && !h.contains("data:"), "{h}");
+        assert!(h.contains(r#"<a href="https://e.com">c</a>"#), "{h}");
+        assert!(!h.contains("<img"), "{h}");
+    }
+
+    #[test]
+    fn bidi_is_shown() {
+        assert_eq!(visible("a\u{202E}b"), "a⟨U+202E⟩b");
+        assert!(to_html("x\u{200B}y").contains("⟨U+200B⟩"));
+    }
+}
