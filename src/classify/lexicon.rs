@@ -21,14 +21,13 @@ pub fn verb(word: &str) -> Option<(Category, Strength)> {
         | "lookup" | "retrieve" | "inspect" | "browse" | "count" | "validate" | "verify"
         | "preview" | "download" | "explain" | "summarize" | "summarise" | "analyze"
         | "analyse" | "calculate" | "convert" | "estimate" | "diff" | "compare" | "lint"
-        | "resolve" | "discover" | "explore" | "scan" | "extract" | "parse" | "format"
-        | "render" | "poll" | "wait" | "query" | "screenshot" | "snapshot" | "export" | "print"
-        | "grep" | "tail" | "peek" | "identify" | "suggest" | "recommend" | "translate"
-        | "detect" | "audit" | "measure" | "observe" | "capture" | "load" | "forecast"
-        | "predict" | "generate" | "visualize" | "map" | "geocode" | "scrape" | "crawl"
-        | "research" | "think" | "echo" | "ping" | "whoami" | "open" | "test" | "review"
-        | "getall" | "sample" | "watch" | "status" | "check" | "log" | "logs" | "info"
-        | "details" | "health" => (Read, Strong),
+        | "resolve" | "discover" | "explore" | "scan" | "extract" | "parse" | "render" | "poll"
+        | "wait" | "query" | "screenshot" | "snapshot" | "export" | "print" | "grep" | "tail"
+        | "peek" | "identify" | "suggest" | "recommend" | "translate" | "detect" | "audit"
+        | "measure" | "observe" | "capture" | "load" | "forecast" | "predict" | "generate"
+        | "visualize" | "map" | "geocode" | "scrape" | "crawl" | "research" | "think" | "echo"
+        | "ping" | "whoami" | "open" | "test" | "review" | "getall" | "sample" | "watch"
+        | "status" | "check" | "log" | "logs" | "info" | "details" | "health" => (Read, Strong),
         // Write
         "create" | "add" | "update" | "set" | "put" | "edit" | "modify" | "rename" | "move"
         | "upload" | "save" | "write" | "insert" | "send" | "comment" | "assign" | "merge"
@@ -42,19 +41,18 @@ pub fn verb(word: &str) -> Option<(Category, Strength)> {
         | "restore" | "stage" | "unstage" | "accept" | "reject" | "respond" | "answer"
         | "annotate" | "note" | "enqueue" | "flag" | "unflag" | "lock" | "unlock" | "grant"
         | "rotate" | "provision" | "allocate" | "reserve" | "book" | "memorize" | "remember"
-        | "track" | "submit" | "confirm" | "collapse" | "expand" | "protect" | "unprotect"
+        | "track" | "submit" | "confirm" | "protect" | "unprotect" | "apply" | "format"
         | "split" | "group" | "ungroup" | "sort" | "freeze" | "unfreeze" | "hide" | "unhide"
         | "tabulate" | "trash" | "request" | "notify" | "mention" | "release" | "bookmark"
-        | "favorite" | "favourite" | "vote" | "rate" | "manage" | "config" | "setup" => {
-            (Write, Strong)
-        }
+        | "favorite" | "favourite" | "vote" | "rate" | "manage" | "config" | "setup"
+        | "highlight" | "customize" | "customise" | "reorder" => (Write, Strong),
         // Execute
         "run" | "execute" | "exec" | "eval" | "evaluate" | "invoke" | "trigger" | "deploy"
         | "start" | "stop" | "restart" | "reboot" | "scale" | "navigate" | "click" | "type"
         | "fill" | "press" | "hover" | "select" | "drag" | "call" | "launch" | "install"
         | "rerun" | "retry" | "rollout" | "rollback" | "reload" | "emulate" | "resize"
         | "scroll" | "focus" | "tap" | "swipe" | "keypress" | "upgrade" | "shell" | "spawn"
-        | "fire" | "dispatch" | "bash" | "sh" | "cmd" | "interact" | "automate" | "apply"
+        | "fire" | "dispatch" | "bash" | "sh" | "cmd" | "interact" | "automate" | "process"
         | "build" | "compile" | "synthesize" | "recognize" | "complete" | "chat" | "prompt"
         | "ask" | "port" | "reconnect" | "connect" | "disconnect" | "sudo" | "mount"
         | "unmount" | "suspend" | "resume" | "pause" | "unpause" | "cancel" | "abort"
@@ -143,7 +141,6 @@ pub fn verb(word: &str) -> Option<(Category, Strength)> {
             | "split"
             | "manage"
             | "handle"
-            | "control"
             | "operate"
             | "configure"
             | "drop"
@@ -157,8 +154,33 @@ pub fn verb(word: &str) -> Option<(Category, Strength)> {
             | "book"
             | "audit"
             | "capture"
+            | "run"
+            | "build"
     );
     Some((v.0, if weak { Strength::Weak } else { v.1 }))
+}
+
+/// A verb whose category depends on its object: `resolve_thread` writes, while
+/// `resolve_library_id` reads.
+pub fn in_context(word: &str, rest: &[String]) -> Option<Category> {
+    let object = |words: &[&str]| rest.iter().any(|r| words.contains(&r.as_str()));
+    match word {
+        "resolve"
+            if object(&[
+                "thread",
+                "discussion",
+                "comment",
+                "conversation",
+                "issue",
+                "incident",
+                "alert",
+                "ticket",
+            ]) =>
+        {
+            Some(Category::Write)
+        }
+        _ => None,
+    }
 }
 
 /// Words in a name that make a generic verb ("create", "update", "cancel") financial.

@@ -69,6 +69,11 @@ pub static RULES: &[&Rule] = &[
     &QUERY_LANGUAGE_PARAMETER,
     &FINANCIAL_ACTION,
     &MONEY_PARAMETERS,
+    &LISTS_OPERATIONS,
+    &WRITES_OUTPUT_FILE,
+    &DRIVES_A_BROWSER,
+    &INVOKES_A_MODEL,
+    &DETACHES_NOT_DELETES,
     &READ_ONLY_ANNOTATION,
     &NO_ACTION_FOUND,
     &RETURNS_SECRETS,
@@ -113,18 +118,46 @@ rule!(NAME_VERB {
     check: check_name_verb,
 });
 
+/// The verbs of a name: (token index, category, strength).
+fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
+    toks.iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let (c, s) = lexicon::verb(t)?;
+            Some((i, lexicon::in_context(t, &toks[i + 1..]).unwrap_or(c), s))
+        })
+        .collect()
+}
+
+/// The verb that says what a name does. Verb-first names (`delete_issue`) take their
+/// first strong verb; noun-first names ending in a strong verb (`compute_vm_delete`,
+/// `blob_import_delete`) take that last verb; otherwise the first verb, weak or not.
+fn primary_of(
+    toks: &[String],
+    verbs: &[(usize, Category, Strength)],
+) -> Option<(usize, Category, Strength)> {
+    let last = verbs
+        .last()
+        .filter(|v| v.0 + 1 == toks.len() && v.2 == Strength::Strong);
+    let first_is_verb = verbs.first().is_some_and(|v| v.0 == 0);
+    match last {
+        Some(&l) if !first_is_verb => Some(l),
+        _ => verbs
+            .iter()
+            .find(|v| v.2 == Strength::Strong)
+            .or_else(|| verbs.first())
+            .copied(),
+    }
+}
+
+fn name_primary(ctx: &Ctx<'_>) -> Option<(usize, Category, Strength)> {
+    primary_of(&ctx.name_tokens, &name_verbs(&ctx.name_tokens))
+}
+
 fn check_name_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
-    let verbs: Vec<(usize, Category, Strength)> = toks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| lexicon::verb(t).map(|(c, s)| (i, c, s)))
-        .collect();
-    let Some(&primary) = verbs
-        .iter()
-        .find(|v| v.2 == Strength::Strong)
-        .or_else(|| verbs.first())
-    else {
+    let verbs = name_verbs(toks);
+    let Some(primary) = primary_of(toks, &verbs) else {
         return;
     };
     let mut chosen = vec![primary];
@@ -276,8 +309,8 @@ rule!(MULTI_ACTION_DESCRIPTION {
     phase: Vote,
     effect: "most consequential verb the description lists (weight 70)",
     explanation: "A tool named with a generic verb (`manage_backups`, `handle_dialog`, \
-        `bulk_action`) can do whatever its description lists. Every verb used as an \
-        action in the first two sentences is read and the most consequential one decides, \
+        `bulk_action`) can do whatever its description lists. Every verb (or gerund, or \
+        noun such as \"removal\") used as an action in its description, and not negated, is read and the most consequential one decides, \
         per the rule that a tool that can do several things takes its riskiest category.",
     fires: ["manage_backups | Manage backups: create, restore or delete a backup."],
     quiet: [
@@ -298,11 +331,11 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     {
         return;
     }
-    let text = two_sentences(ctx.description);
+    let text = ctx.description;
     let mut best: Option<(Category, usize, usize)> = None;
     let ws = words(text);
     for (i, w) in ws.iter().enumerate() {
-        let base = verb_base(w.text);
+        let base = text::gerund_base(w.text).unwrap_or_else(|| verb_base(w.text));
         let Some((c, Strength::Strong)) = lexicon::verb(&base) else {
             continue;
         };
@@ -322,15 +355,6 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             quote(text, s, e, 60),
         );
     }
-}
-
-fn two_sentences(description: &str) -> &str {
-    let first = first_sentence(description);
-    let start = description.len() - description.trim_start().len();
-    let rest = &description[(start + first.len() + 1).min(description.len())..];
-    let second = first_sentence(rest);
-    let end = (second.as_ptr() as usize - description.as_ptr() as usize) + second.len();
-    &description[..end.min(description.len())]
 }
 
 /// Whether word `i` is negated by one of the three words before it.
@@ -354,6 +378,15 @@ fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
 
 /// Find `needle` in the lower-case description, not negated just before it.
 fn phrase(ctx: &Ctx<'_>, needles: &[&str]) -> Option<(usize, usize)> {
+    phrase_not_followed(ctx, needles, &[])
+}
+
+/// As [`phrase`], skipping matches that one of `followers` comes right after.
+fn phrase_not_followed(
+    ctx: &Ctx<'_>,
+    needles: &[&str],
+    followers: &[&str],
+) -> Option<(usize, usize)> {
     let hay = &ctx.description_lower;
     for needle in needles {
         let mut from = 0;
@@ -372,7 +405,9 @@ fn phrase(ctx: &Ctx<'_>, needles: &[&str]) -> Option<(usize, usize)> {
             let neg = ["not ", "never ", "n't ", "without ", "no "]
                 .iter()
                 .any(|n| before.contains(n));
+            let followed = followers.iter().any(|f| hay[end..].starts_with(f));
             if !neg
+                && !followed
                 && ctx.description.is_char_boundary(start)
                 && ctx.description.is_char_boundary(end)
             {
@@ -416,8 +451,6 @@ fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         "not reversible",
         "no way to undo",
         "permanently lost",
-        "destructive operation",
-        "destructive action",
         "is destructive",
     ];
     let hit = phrase(ctx, NEEDLES).or_else(|| permanently_verb(ctx));
@@ -513,18 +546,40 @@ rule!(READ_ONLY_WORDING {
     phase: Vote,
     effect: "read (weight 82)",
     explanation: "A description that says the tool only reads (\"read-only\", \"does not \
-        modify\", \"SELECT queries only\") restricts what a general verb such as `run` or \
+        modify\", \"SELECT queries only\", or a query language that cannot write such as \
+        PromQL, LogQL or CloudWatch Logs Insights) restricts what a general verb such as `run` or \
         `execute` can do: a query runner limited to reading is a read. Negated wording \
-        (\"not read-only\") does not count.",
-    fires: ["run_query | Run a read-only SQL query against the database."],
-    quiet: ["run_query | Run any SQL query; the connection is not read-only."],
+        (\"not read-only\") and server modes (\"blocked in read-only mode\") do not count.",
+    fires: [
+        "run_query | Run a read-only SQL query against the database.",
+        "execute_promql_query | Execute an instant PromQL query."
+    ],
+    quiet: [
+        "run_query | Run any SQL query; the connection is not read-only.",
+        "snapshot_create | Create a snapshot. Snapshots are read-only copies.",
+        "call_service | Call a service. Unavailable in read-only mode."
+    ],
     check: check_read_only_wording,
 });
 
 fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    let hit = phrase(
+    // "Create a snapshot. Snapshots are read-only": the wording is about something else.
+    let lead = leading_verbs(first_sentence(ctx.description));
+    if lead.iter().any(|v| {
+        matches!(
+            v.0,
+            Category::Write | Category::Destructive | Category::Financial
+        )
+    }) {
+        return;
+    }
+    let hit = phrase_not_followed(
         ctx,
         &[
+            "promql",
+            "logql",
+            "traceql",
+            "logs insights",
             "read-only",
             "read only",
             "readonly",
@@ -542,6 +597,7 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             "doesn't make any changes",
             "will not modify",
         ],
+        &[" mode", "-mode", " access"],
     );
     if let Some((s, e)) = hit {
         let q = quote(ctx.description, s, e, 60);
@@ -551,8 +607,9 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 
 /// Parameter names that select among a tool's operations.
 fn selector_param(key: &str) -> bool {
+    let k = key.to_lowercase().replace('-', "_");
     matches!(
-        key.to_lowercase().as_str(),
+        k.as_str(),
         "action"
             | "operation"
             | "op"
@@ -565,10 +622,12 @@ fn selector_param(key: &str) -> bool {
             | "actiontype"
             | "action_type"
             | "operation_type"
-    )
+            | "update_type"
+    ) || k.ends_with("_action")
+        || k.ends_with("_update_type")
 }
 
-const HTTP_METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+const HTTP_METHODS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
 
 rule!(ACTION_ENUM {
     code: "TC007",
@@ -590,7 +649,14 @@ rule!(ACTION_ENUM {
 });
 
 fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    for p in ctx.params.params.iter().filter(|p| selector_param(&p.key)) {
+    // `list_todos(action: assigned|mentioned)` filters by action; it does not perform one.
+    if matches!(
+        name_primary(ctx),
+        Some((_, Category::Read, Strength::Strong))
+    ) {
+        return;
+    }
+    for p in ctx.params.top_level().filter(|p| selector_param(&p.key)) {
         let values: Vec<String> = p
             .enum_values
             .iter()
@@ -598,11 +664,14 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             .map(str::to_string)
             .collect();
         let lower: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
-        let http = lower
+        let methods = lower
             .iter()
             .filter(|v| HTTP_METHODS.contains(&v.as_str()))
-            .count()
-            >= 2;
+            .count();
+        let writes = lower
+            .iter()
+            .any(|v| matches!(v.as_str(), "post" | "put" | "patch"));
+        let http = methods >= 3 && writes;
         if http {
             acc.vote(
                 &ACTION_ENUM,
@@ -616,11 +685,8 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         let best = values
             .iter()
             .filter_map(|v| {
-                text::name_tokens(v)
-                    .iter()
-                    .filter_map(|t| lexicon::verb(t).map(|(c, _)| c))
-                    .max()
-                    .map(|c| (c, v))
+                let first = text::name_tokens(v).into_iter().next()?;
+                lexicon::verb(&first).map(|(c, _)| (c, v))
             })
             .max_by_key(|(c, _)| *c);
         if let Some((c, v)) = best {
@@ -829,15 +895,278 @@ fn check_money_params(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+rule!(LISTS_OPERATIONS {
+    code: "TC017",
+    name: "lists-operations",
+    phase: Vote,
+    effect: "most consequential listed operation (weight 84)",
+    explanation: "A description that lists the operations a tool offers as items \
+        (\"- Delete: deletes a setting\", \"* Create: ...\") says the tool can do each of \
+        them; the most consequential one decides, as for an action enum.",
+    fires: ["update_settings | Updates a setting.\n- Add: adds one.\n- Delete: deletes one."],
+    quiet: ["get_settings | Returns settings.\n- Created: the date.\n- Name: the name."],
+    check: check_lists_operations,
+});
+
+fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    let mut best: Option<(Category, usize, usize)> = None;
+    let mut offset = 0;
+    for line in ctx.description.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        else {
+            continue;
+        };
+        let item = item.trim_start_matches(['*', '`', '\'', '"']);
+        let Some(word_end) = item.find(|c: char| !c.is_alphanumeric() && c != '_') else {
+            continue;
+        };
+        let after = item[word_end..].trim_start_matches(['*', '`', '\'', '"']);
+        if !after.starts_with(':') {
+            continue;
+        }
+        let word = &item[..word_end];
+        let Some((c, Strength::Strong)) = lexicon::verb(&word.to_lowercase()) else {
+            continue;
+        };
+        if best.is_none_or(|b| c > b.0) {
+            let at = start + (line.len() - item.len());
+            best = Some((c, at, at + word_end));
+        }
+    }
+    let name_category = name_primary(ctx).map(|p| p.1);
+    if let Some((c, s, e)) = best.filter(|b| name_category.is_none_or(|n| b.0 > n)) {
+        acc.vote(
+            &LISTS_OPERATIONS,
+            c,
+            84,
+            "description",
+            quote(ctx.description, s, e, 60),
+        );
+    }
+}
+
+rule!(WRITES_OUTPUT_FILE {
+    code: "TC018",
+    name: "writes-output-file",
+    phase: Vote,
+    effect: "write (weight 81) for tools that otherwise read",
+    explanation: "A tool that generates or converts something and takes an output location \
+        (`output_dir`, `output_path`, `save_path`, `destination_file`...) writes a new file. \
+        Downloads, exports and screenshots that save a copy and return its path stay reads, \
+        per the taxonomy.",
+    fires: [
+        r#"{"name":"convert_to_pdf","inputSchema":{"properties":{"filename":{"type":"string"},"output_filename":{"type":"string"}}}}"#
+    ],
+    quiet: [
+        r#"{"name":"download_file","inputSchema":{"properties":{"output_path":{"type":"string"}}}}"#
+    ],
+    check: check_output_file,
+});
+
+fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    let primary = name_primary(ctx);
+    if !matches!(primary, Some((_, Category::Read, _))) {
+        return;
+    }
+    if let Some((i, _, _)) = primary {
+        let keeps = matches!(
+            ctx.name_tokens[i].as_str(),
+            "download" | "export" | "screenshot" | "snapshot" | "capture" | "save"
+        );
+        if keeps {
+            return;
+        }
+    }
+    let hit = ctx.params.top_level().find(|p| {
+        let k = p.key.to_lowercase().replace('-', "_");
+        let (head, tail) = k.split_once('_').unwrap_or((&k, ""));
+        matches!(
+            head,
+            "output" | "out" | "save" | "dest" | "destination" | "target"
+        ) && matches!(
+            tail,
+            "path" | "dir" | "directory" | "file" | "filename" | "folder" | "file_path"
+        )
+    });
+    if let Some(p) = hit {
+        acc.vote(
+            &WRITES_OUTPUT_FILE,
+            Category::Write,
+            81,
+            schema_source(p),
+            p.name.clone(),
+        );
+    }
+}
+
+rule!(DRIVES_A_BROWSER {
+    code: "TC014",
+    name: "drives-a-browser",
+    phase: Vote,
+    effect: "execute (weight 86) for browser actions that are not reads",
+    explanation: "In browser automation (a tool of a browser, page or tab, per its name or \
+        description), opening, closing, uploading, posting, going back or forward and every \
+        other non-read action drives another program: execute, per the taxonomy. \
+        Screenshots, snapshots and reading console messages stay reads.",
+    fires: [
+        "browser_close | Close the page",
+        "playwright_post | Perform an HTTP POST request",
+        "new_page | Open a new tab and load a URL"
+    ],
+    quiet: [
+        "browser_take_screenshot | Take a screenshot of the current page",
+        "close_issue | Close an issue"
+    ],
+    check: check_browser,
+});
+
+fn browser_context(ctx: &Ctx<'_>) -> bool {
+    let toks = &ctx.name_tokens;
+    let automation = toks.iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "browser" | "playwright" | "puppeteer" | "selenium" | "webdriver"
+        )
+    });
+    let d = &ctx.description_lower;
+    let page = toks
+        .iter()
+        .any(|t| matches!(t.as_str(), "page" | "tab" | "tabs"))
+        && ["tab", "url", "browser"]
+            .iter()
+            .any(|w| contains_word(d, w));
+    automation || page || contains_word(d, "browser")
+}
+
+fn check_browser(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    if !browser_context(ctx) {
+        return;
+    }
+    let Some((i, category, strength)) = name_primary(ctx) else {
+        return;
+    };
+    let word = ctx.name_tokens[i].as_str();
+    // Saving or exporting the page produces a file: that stays what its verb says.
+    if matches!(
+        word,
+        "save" | "download" | "export" | "screenshot" | "snapshot" | "capture"
+    ) {
+        return;
+    }
+    let drives = matches!(
+        word,
+        "open"
+            | "load"
+            | "go"
+            | "back"
+            | "forward"
+            | "reload"
+            | "new"
+            | "post"
+            | "put"
+            | "patch"
+            | "drop"
+            | "drag"
+    );
+    let acts =
+        strength == Strength::Strong && matches!(category, Category::Write | Category::Execute);
+    if drives || acts {
+        let q = format!("{} (word `{word}` in a browser tool)", ctx.tool.name);
+        acc.vote(&DRIVES_A_BROWSER, Category::Execute, 86, "name", q);
+    }
+}
+
+rule!(INVOKES_A_MODEL {
+    code: "TC015",
+    name: "invokes-a-model",
+    phase: Vote,
+    effect: "execute (weight 86)",
+    explanation: "A tool that creates chat or text completions, or otherwise prompts a \
+        language model, runs a model on the agent's behalf: execute, per the taxonomy.",
+    fires: ["openai_chat-completions-create | Create chat completions using Azure OpenAI"],
+    quiet: ["list_models | List deployed models"],
+    check: check_model,
+});
+
+fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    let toks = &ctx.name_tokens;
+    let completion = toks
+        .iter()
+        .find(|t| matches!(t.as_str(), "completion" | "completions"));
+    let reads = matches!(
+        name_primary(ctx),
+        Some((_, Category::Read, Strength::Strong))
+    );
+    if let (Some(t), false) = (completion, reads) {
+        acc.vote(
+            &INVOKES_A_MODEL,
+            Category::Execute,
+            86,
+            "name",
+            format!("{} (word `{t}`)", ctx.tool.name),
+        );
+    }
+}
+
+rule!(DETACHES_NOT_DELETES {
+    code: "TC016",
+    name: "detaches-not-deletes",
+    phase: Vote,
+    effect: "write (weight 89)",
+    explanation: "Removing a label, tag, watcher or member *from* something only detaches it; \
+        another call re-attaches it. When the description says \"remove X from Y\" and the \
+        server also declares `destructiveHint: false`, the definition and the hint agree, so \
+        the tool is a write. Without both, a removal stays destructive.",
+    fires: [
+        r#"{"name":"remove_label","description":"Remove a label from an email","annotations":{"destructiveHint":false}}"#
+    ],
+    quiet: [
+        r#"{"name":"remove_label","description":"Remove a label from an email"}"#,
+        r#"{"name":"delete_label","description":"Delete a label","annotations":{"destructiveHint":false}}"#
+    ],
+    check: check_detach,
+});
+
+fn check_detach(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    let hint = ctx
+        .tool
+        .annotations
+        .as_ref()
+        .and_then(|a| a.destructive_hint);
+    if hint != Some(false) {
+        return;
+    }
+    let Some((i, Category::Destructive, _)) = name_primary(ctx) else {
+        return;
+    };
+    if !matches!(
+        ctx.name_tokens[i].as_str(),
+        "remove" | "unlink" | "detach" | "unassign"
+    ) {
+        return;
+    }
+    let sentence = first_sentence(ctx.description).to_lowercase();
+    if let Some(pos) = sentence.find(" from ") {
+        let q = quote(first_sentence(ctx.description), pos, pos + 6, 60);
+        acc.vote(&DETACHES_NOT_DELETES, Category::Write, 89, "description", q);
+    }
+}
+
 rule!(READ_ONLY_ANNOTATION {
     code: "TC012",
     name: "declared-read-only",
     phase: Vote,
     effect: "read (weight 85)",
     explanation: "The server declares `readOnlyHint: true`. Annotations are hints from an \
-        untrusted server, so this is evidence, not a veto: it outweighs ordinary verbs, but \
-        a name or description that deletes, moves money or is irreversible still wins, and \
-        rule TC201 then reports the contradiction.",
+        untrusted server, so this is evidence, not a veto: it outweighs ordinary verbs \
+        and wording, but a definition that deletes, moves money, drives a browser or is \
+        irreversible still wins. Rule TC201 reports every contradiction, including a read \
+        verdict whose name's leading verb writes or runs.",
     fires: [r#"{"name":"fetch","annotations":{"readOnlyHint":true}}"#],
     quiet: [r#"{"name":"fetch","annotations":{"readOnlyHint":false}}"#],
     check: check_read_only_annotation,

@@ -96,6 +96,37 @@ pub fn verb_base(word: &str) -> String {
     w.to_string()
 }
 
+/// Base form of a gerund ("deleting" -> "delete", "running" -> "run"), when it is a
+/// verb the lexicon knows.
+pub fn gerund_base(word: &str) -> Option<String> {
+    let w = word.to_lowercase();
+    let noun = match w.as_str() {
+        "removal" => Some("remove"),
+        "deletion" => Some("delete"),
+        "installation" => Some("install"),
+        "execution" => Some("execute"),
+        "creation" => Some("create"),
+        "termination" => Some("terminate"),
+        "destruction" => Some("destroy"),
+        _ => None,
+    };
+    if let Some(n) = noun {
+        return Some(n.to_string());
+    }
+    let stem = w.strip_suffix("ing")?;
+    if stem.len() < 2 {
+        return None;
+    }
+    let mut candidates = vec![stem.to_string(), format!("{stem}e")];
+    let b = stem.as_bytes();
+    if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
+        candidates.push(stem[..stem.len() - 1].to_string());
+    }
+    candidates
+        .into_iter()
+        .find(|c| super::lexicon::verb(c).is_some())
+}
+
 /// The first sentence of a description (up to a period followed by space or newline).
 pub fn first_sentence(text: &str) -> &str {
     let text = text.trim_start();
@@ -107,13 +138,18 @@ pub fn first_sentence(text: &str) -> &str {
     let stop = head
         .char_indices()
         .find(|&(i, c)| {
-            (c == '.' || c == '\n' || c == ';')
-                && head[i + c.len_utf8()..]
+            let rest = &head[i + c.len_utf8()..];
+            let ends = match c {
+                '.' | ';' => rest.chars().next().is_none_or(char::is_whitespace),
+                // A line break ends a sentence only before a blank line, a list or a heading.
+                '\n' => rest
+                    .trim_start_matches([' ', '\t'])
                     .chars()
                     .next()
-                    .is_none_or(char::is_whitespace)
-                && !head[..i].ends_with("e.g")
-                && !head[..i].ends_with("i.e")
+                    .is_none_or(|n| matches!(n, '\n' | '-' | '*' | '#' | '|' | '\r')),
+                _ => false,
+            };
+            ends && !head[..i].ends_with("e.g") && !head[..i].ends_with("i.e")
         })
         .map_or(head.len(), |(i, _)| i);
     &head[..stop]
@@ -192,5 +228,10 @@ mod tests {
         );
         assert_eq!(first_sentence("Use e.g. this. Then"), "Use e.g. this");
         assert_eq!(first_sentence("v1.2 release notes"), "v1.2 release notes");
+        assert_eq!(
+            first_sentence("Lists a,\n  b and c.\n"),
+            "Lists a,\n  b and c"
+        );
+        assert_eq!(first_sentence("Title\n\nBody"), "Title");
     }
 }
