@@ -50,8 +50,11 @@ pub fn load(dir: &Path) -> Result<Catalog> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
         let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
-        if is_file && name.ends_with(".json") && !name.starts_with('.') {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let json = Path::new(&name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if is_file && json && !name.starts_with('.') {
             files.push(entry.path());
         }
     }

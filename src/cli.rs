@@ -463,6 +463,7 @@ fn annotation_agreement(catalog: &Catalog, config: &Config) -> String {
 
 /// The documentation of one rule, as `toolcat rules CODE` prints it.
 pub fn rule_text(r: &rules::Rule) -> String {
+    use std::fmt::Write as _;
     let mut s = format!(
         "{} {}\n\nEffect: {}\n\n{}\n",
         r.code,
@@ -473,13 +474,13 @@ pub fn rule_text(r: &rules::Rule) -> String {
     if !r.fires.is_empty() {
         s.push_str("\nFires on:\n");
         for e in r.fires {
-            s.push_str(&format!("  {}\n", crate::markdown::visible(e)));
+            let _ = writeln!(s, "  {}", crate::markdown::visible(e));
         }
     }
     if !r.quiet.is_empty() {
         s.push_str("\nDoes not fire on:\n");
         for e in r.quiet {
-            s.push_str(&format!("  {}\n", crate::markdown::visible(e)));
+            let _ = writeln!(s, "  {}", crate::markdown::visible(e));
         }
     }
     s

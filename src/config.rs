@@ -104,7 +104,7 @@ impl Config {
             match (category, risk) {
                 (Err(e), _) | (_, Err(e)) => errors.push(format!("{at}: {e}")),
                 (Ok(None), Ok(None)) => {
-                    errors.push(format!("{at}: sets neither `category` nor `risk`"))
+                    errors.push(format!("{at}: sets neither `category` nor `risk`"));
                 }
                 (Ok(category), Ok(risk)) => {
                     if reason.trim().is_empty() {

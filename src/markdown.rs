@@ -5,6 +5,8 @@
 //! ever loaded by a page); invisible and direction-changing characters are shown as
 //! visible `⟨U+XXXX⟩` markers.
 
+use std::fmt::Write as _;
+
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Characters that hide text or reorder it on screen.
@@ -24,7 +26,7 @@ pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if is_invisible(c) {
-            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+            let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
         } else {
             out.push(c);
         }

@@ -265,6 +265,7 @@ impl Risk {
     }
 
     /// One step more severe, saturating at critical.
+    #[must_use]
     pub fn raised(self) -> Risk {
         match self {
             Risk::Low => Risk::Medium,

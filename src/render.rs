@@ -90,7 +90,7 @@ struct Site<'a> {
 struct Count {
     key: &'static str,
     label: &'static str,
-    count: usize,
+    tools: usize,
 }
 
 #[derive(Serialize)]
@@ -166,7 +166,7 @@ fn counts<T: Copy>(
             Count {
                 key,
                 label,
-                count: items.iter().filter(|&&i| eq(i, c)).count(),
+                tools: items.iter().filter(|&&i| eq(i, c)).count(),
             }
         })
         .collect()

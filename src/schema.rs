@@ -81,12 +81,11 @@ impl<'a> Walker<'a> {
         if self.ref_stack.iter().any(|r| r == reference) {
             return None;
         }
-        match self.root.pointer(pointer) {
-            Some(target) => Some((target, Some(reference.to_string()))),
-            None => {
-                self.out.truncated = true;
-                None
-            }
+        if let Some(target) = self.root.pointer(pointer) {
+            Some((target, Some(reference.to_string())))
+        } else {
+            self.out.truncated = true;
+            None
         }
     }
 

@@ -11,6 +11,40 @@ use super::text::{self, first_sentence, quote, verb_base, words};
 use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// A set of phrases searched for in one pass (an Aho-Corasick automaton built on first use).
+pub struct Phrases {
+    needles: &'static [&'static str],
+    ac: OnceLock<AhoCorasick>,
+}
+
+impl Phrases {
+    pub const fn new(needles: &'static [&'static str]) -> Self {
+        Phrases {
+            needles,
+            ac: OnceLock::new(),
+        }
+    }
+
+    fn ac(&self) -> &AhoCorasick {
+        self.ac.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(self.needles)
+                .expect("phrase lists are valid")
+        })
+    }
+}
+
+/// A static [`Phrases`] for a literal list.
+macro_rules! phrases {
+    ($($p:expr),* $(,)?) => {{
+        static P: Phrases = Phrases::new(&[$($p),*]);
+        &P
+    }};
+}
 
 /// When a rule runs: before the category is known (votes, most signals), or after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -377,45 +411,37 @@ fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
 }
 
 /// Find `needle` in the lower-case description, not negated just before it.
-fn phrase(ctx: &Ctx<'_>, needles: &[&str]) -> Option<(usize, usize)> {
+fn phrase(ctx: &Ctx<'_>, needles: &Phrases) -> Option<(usize, usize)> {
     phrase_not_followed(ctx, needles, &[])
 }
 
 /// As [`phrase`], skipping matches that one of `followers` comes right after.
 fn phrase_not_followed(
     ctx: &Ctx<'_>,
-    needles: &[&str],
+    needles: &Phrases,
     followers: &[&str],
 ) -> Option<(usize, usize)> {
     let hay = &ctx.description_lower;
-    for needle in needles {
-        let mut from = 0;
-        while let Some(pos) = hay[from..].find(needle) {
-            let start = from + pos;
-            let end = start + needle.len();
-            from = end;
-            let boundary_before = hay[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if !boundary_before {
-                continue;
-            }
-            let before = &hay[start.saturating_sub(24)..start];
-            let neg = ["not ", "never ", "n't ", "without ", "no "]
-                .iter()
-                .any(|n| before.contains(n));
-            let followed = followers.iter().any(|f| hay[end..].starts_with(f));
-            if !neg
-                && !followed
-                && ctx.description.is_char_boundary(start)
-                && ctx.description.is_char_boundary(end)
-            {
-                return Some((start, end));
-            }
+    needles.ac().find_iter(hay.as_str()).find_map(|m| {
+        let (start, end) = (m.start(), m.end());
+        let boundary_before = hay[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let mut from = start.saturating_sub(24);
+        while !hay.is_char_boundary(from) {
+            from -= 1;
         }
-    }
-    None
+        let before = &hay[from..start];
+        let neg = ["not ", "never ", "n't ", "without ", "no "]
+            .iter()
+            .any(|n| before.contains(n));
+        let followed = followers.iter().any(|f| hay[end..].starts_with(f));
+        let in_original = ctx.description.is_char_boundary(start)
+            && ctx.description.is_char_boundary(end)
+            && end <= ctx.description.len();
+        (boundary_before && !neg && !followed && in_original).then_some((start, end))
+    })
 }
 
 rule!(IRREVERSIBLE_WORDING {
@@ -438,7 +464,7 @@ rule!(IRREVERSIBLE_WORDING {
 });
 
 fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    const NEEDLES: &[&str] = &[
+    static NEEDLES: Phrases = Phrases::new(&[
         "irreversibl",
         "cannot be undone",
         "can't be undone",
@@ -452,8 +478,8 @@ fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         "no way to undo",
         "permanently lost",
         "is destructive",
-    ];
-    let hit = phrase(ctx, NEEDLES).or_else(|| permanently_verb(ctx));
+    ]);
+    let hit = phrase(ctx, &NEEDLES).or_else(|| permanently_verb(ctx));
     if let Some((s, e)) = hit {
         let q = quote(ctx.description, s, e, 60);
         acc.vote(
@@ -466,13 +492,13 @@ fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
-/// "permanently" followed within two words by a destructive or write verb.
+/// "permanently" followed within two words by a destructive verb.
 fn permanently_verb(ctx: &Ctx<'_>) -> Option<(usize, usize)> {
-    let (s, _) = phrase(ctx, &["permanently"])?;
+    let (s, _) = phrase(ctx, phrases!["permanently"])?;
     let ws = words(&ctx.description[s..]);
     ws.iter().skip(1).take(2).find_map(|w| {
         let (c, _) = lexicon::verb(&verb_base(w.text))?;
-        (c == Category::Destructive || c == Category::Write).then_some((s, s + w.end))
+        (c == Category::Destructive).then_some((s, s + w.end))
     })
 }
 
@@ -504,7 +530,7 @@ fn check_soft_delete(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     let permanent = phrase(
         ctx,
-        &[
+        phrases![
             "permanently",
             "irreversibl",
             "cannot be undone",
@@ -517,7 +543,7 @@ fn check_soft_delete(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     let soft = phrase(
         ctx,
-        &[
+        phrases![
             "to the trash",
             "to trash",
             "into the trash",
@@ -575,7 +601,7 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     let hit = phrase_not_followed(
         ctx,
-        &[
+        phrases![
             "promql",
             "logql",
             "traceql",
@@ -862,7 +888,7 @@ rule!(MONEY_PARAMETERS {
         currency, recipient or destination address moves money. Tools that only compute \
         with amounts (a currency converter) are left alone because they do not write.",
     fires: [
-        r#"{"name":"send_transaction","inputSchema":{"properties":{"amount":{"type":"number"},"to_address":{"type":"string"}}}}"#
+        r#"{"name":"submit_request","inputSchema":{"properties":{"amount":{"type":"number"},"recipient":{"type":"string"}}}}"#
     ],
     quiet: [
         r#"{"name":"convert_currency","inputSchema":{"properties":{"amount":{"type":"number"},"currency":{"type":"string"}}}}"#
@@ -1268,16 +1294,16 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             "name",
             format!("{} (word `{t}`)", ctx.tool.name),
         );
-    } else if let Some(w) = pair {
+    } else if let Some([a, b]) = pair {
         acc.signal(
             &RETURNS_SECRETS,
             false,
             "name",
-            format!("{} (words `{} {}`)", ctx.tool.name, w[0], w[1]),
+            format!("{} (words `{a} {b}`)", ctx.tool.name),
         );
     } else if let Some((s, e)) = phrase(
         ctx,
-        &[
+        phrases![
             "secret value",
             "private key",
             "connection string",
@@ -1326,7 +1352,7 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
         );
     } else if let Some((s, e)) = phrase(
         ctx,
-        &[
+        phrases![
             "all matching",
             "in bulk",
             "multiple items",
@@ -1482,7 +1508,7 @@ rule!(HIDDEN_INSTRUCTIONS {
 });
 
 fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    const NEEDLES: &[&str] = &[
+    static NEEDLES: Phrases = Phrases::new(&[
         "<important>",
         "</important>",
         "ignore previous instructions",
@@ -1503,43 +1529,36 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         "you must always",
         "before using any other tool",
         "<instructions>",
-    ];
+    ]);
+    // The whole description, not the scanned prefix: a payload may hide at the end.
     let full = ctx.tool.description();
-    let mut texts: Vec<(String, &str)> = vec![("description".into(), full)];
-    for p in &ctx.params.params {
-        texts.push((schema_source(p), p.description.as_str()));
-    }
-    texts.push(("name".into(), ctx.tool.name.as_str()));
+    let params = ctx
+        .params
+        .params
+        .iter()
+        .map(|p| (schema_source(p), p.description.as_str()));
+    let texts = std::iter::once(("description".to_string(), full))
+        .chain(params)
+        .chain(std::iter::once((
+            "name".to_string(),
+            ctx.tool.name.as_str(),
+        )));
     for (source, t) in texts {
         if let Some(pos) = t.find(crate::markdown::is_invisible) {
             let c = t[pos..].chars().next().unwrap_or(' ');
+            let q = format!("invisible character U+{:04X} at byte {pos}", c as u32);
+            acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
+            return;
+        }
+        // Case-insensitive on ASCII, so offsets are offsets into `t` itself.
+        if let Some(m) = NEEDLES.ac().find(t) {
             acc.signal(
                 &HIDDEN_INSTRUCTIONS,
                 true,
                 source,
-                format!("invisible character U+{:04X} at byte {pos}", c as u32),
+                quote(t, m.start(), m.end(), 80),
             );
             return;
-        }
-        let lower = if source == "description" {
-            ctx.description_lower.clone()
-        } else {
-            t.to_lowercase()
-        };
-        for needle in NEEDLES {
-            if let Some(pos) = lower.find(needle) {
-                let end = pos + needle.len();
-                let q = if t.is_char_boundary(pos)
-                    && t.is_char_boundary(end.min(t.len()))
-                    && end <= t.len()
-                {
-                    quote(t, pos, end, 80)
-                } else {
-                    (*needle).to_string()
-                };
-                acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
-                return;
-            }
         }
     }
 }

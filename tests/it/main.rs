@@ -1,1 +1,9 @@
-fn main() {}
+//! toolcat's integration tests: one binary, a module per area.
+
+mod classify;
+mod cli;
+mod common;
+mod determinism;
+mod ingest;
+mod slugs;
+mod write;
