@@ -18,9 +18,19 @@ pub fn is_invisible(c: char) -> bool {
         || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
 }
 
+/// Byte offset of the first invisible or direction-changing character, if any.
+pub fn find_invisible(text: &str) -> Option<usize> {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .position(|b| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f);
+    }
+    text.find(is_invisible)
+}
+
 /// The text with every invisible or direction-changing character made visible.
 pub fn visible(text: &str) -> String {
-    if !text.chars().any(is_invisible) {
+    if find_invisible(text).is_none() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 16);

@@ -95,6 +95,8 @@ pub struct Ctx<'a> {
     /// Lower-case copy of `description`, byte for byte the same length for ASCII text.
     pub description_lower: String,
     pub params: Params,
+    /// Lower-case key of each parameter, in the order of `params.params`.
+    pub param_keys: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -105,12 +107,15 @@ impl<'a> Ctx<'a> {
             cut -= 1;
         }
         let description = &full[..cut];
+        let params = schema::params(tool.input_schema.as_ref());
+        let param_keys = params.params.iter().map(|p| p.key.to_lowercase()).collect();
         Ctx {
             tool,
             name_tokens: text::name_tokens(&tool.name),
             description,
             description_lower: description.to_lowercase(),
-            params: schema::params(tool.input_schema.as_ref()),
+            params,
+            param_keys,
         }
     }
 }

@@ -32,6 +32,7 @@ impl Phrases {
         self.ac.get_or_init(|| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(self.needles)
                 .expect("phrase lists are valid")
         })
@@ -747,11 +748,9 @@ rule!(CODE_PARAMETER {
 });
 
 fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    if let Some(p) = ctx
-        .params
-        .top_level()
-        .find(|p| lexicon::code_param(&p.key.to_lowercase()) && p.ty.contains("string"))
-    {
+    if let Some(p) = param_where(ctx, |k, p| {
+        p.depth == 0 && lexicon::code_param(k) && p.ty.contains("string")
+    }) {
         acc.vote(
             &CODE_PARAMETER,
             Category::Execute,
@@ -901,14 +900,9 @@ fn check_money_params(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if !matches!(leading, Some(Category::Write | Category::Execute)) {
         return;
     }
-    let amount = ctx
-        .params
-        .params
-        .iter()
-        .find(|p| lexicon::amount_param(&p.key.to_lowercase()));
-    let context = ctx.params.params.iter().find(|p| {
-        let k = p.key.to_lowercase();
-        lexicon::money_context_param(&k) && !lexicon::amount_param(&k)
+    let amount = param_where(ctx, |k, _| lexicon::amount_param(k));
+    let context = param_where(ctx, |k, _| {
+        lexicon::money_context_param(k) && !lexicon::amount_param(k)
     });
     if let (Some(a), Some(c)) = (amount, context) {
         acc.vote(
@@ -1374,7 +1368,9 @@ fn param_where<'p>(ctx: &'p Ctx<'_>, pred: impl Fn(&str, &Param) -> bool) -> Opt
     ctx.params
         .params
         .iter()
-        .find(|p| pred(&p.key.to_lowercase(), p))
+        .zip(&ctx.param_keys)
+        .find(|(p, k)| pred(k, p))
+        .map(|(p, _)| p)
 }
 
 rule!(FREE_FORM_CODE {
@@ -1544,7 +1540,7 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             ctx.tool.name.as_str(),
         )));
     for (source, t) in texts {
-        if let Some(pos) = t.find(crate::markdown::is_invisible) {
+        if let Some(pos) = crate::markdown::find_invisible(t) {
             let c = t[pos..].chars().next().unwrap_or(' ');
             let q = format!("invisible character U+{:04X} at byte {pos}", c as u32);
             acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
