@@ -113,13 +113,8 @@ impl<'a> Walker<'a> {
                 self.property(key, prop, prefix, &child_pointer, is_required, depth);
             }
         }
-        for combinator in ["allOf", "anyOf", "oneOf"] {
-            if let Some(branches) = schema.get(combinator).and_then(Value::as_array) {
-                for (i, branch) in branches.iter().enumerate() {
-                    let p = format!("{pointer}/{combinator}/{i}");
-                    self.object(branch, prefix, &p, depth + 1);
-                }
-            }
+        for (suffix, branch) in branches(schema) {
+            self.object(branch, prefix, &format!("{pointer}{suffix}"), depth + 1);
         }
         if pushed.is_some() {
             self.ref_stack.pop();
@@ -185,19 +180,28 @@ impl<'a> Walker<'a> {
                 }
             }
         } else {
-            for combinator in ["anyOf", "oneOf", "allOf"] {
-                if let Some(branches) = resolved.get(combinator).and_then(Value::as_array) {
-                    for (i, branch) in branches.iter().enumerate() {
-                        let p = format!("{pointer}/{combinator}/{i}");
-                        self.nested(branch, name, &p, depth + 1);
-                    }
-                }
+            for (suffix, branch) in branches(resolved) {
+                self.nested(branch, name, &format!("{pointer}{suffix}"), depth + 1);
             }
         }
         if pushed.is_some() {
             self.ref_stack.pop();
         }
     }
+}
+
+/// The subschemas of `allOf`, `anyOf` and `oneOf`, with their pointer suffixes.
+fn branches(schema: &Value) -> impl Iterator<Item = (String, &Value)> {
+    ["allOf", "anyOf", "oneOf"].into_iter().flat_map(move |c| {
+        let items = schema
+            .get(c)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        items
+            .enumerate()
+            .map(move |(i, b)| (format!("/{c}/{i}"), b))
+    })
 }
 
 fn has_properties(schema: &Value) -> bool {
