@@ -511,7 +511,10 @@ fn cmd_rules(code: Option<&str>) -> Result<u8> {
             stdout_line(&rule_text(r))?;
         }
         None => {
-            for r in rules::RULES {
+            // Listed by code; `RULES` itself is in the order the rules run.
+            let mut sorted: Vec<&rules::Rule> = rules::RULES.to_vec();
+            sorted.sort_by_key(|r| r.code);
+            for r in sorted {
                 stdout_line(&format!("{}  {:<36} {}", r.code, r.name, r.effect))?;
             }
         }
