@@ -504,20 +504,17 @@ fn textwrap(text: &str) -> String {
 }
 
 fn cmd_rules(code: Option<&str>) -> Result<u8> {
-    match code {
-        Some(c) => {
-            let r = rules::find(c)
-                .with_context(|| format!("no rule `{c}` (run `toolcat rules` for the list)"))?;
-            stdout_line(&rule_text(r))?;
-        }
-        None => {
-            // Listed by code; `RULES` itself is in the order the rules run.
-            let mut sorted: Vec<&rules::Rule> = rules::RULES.to_vec();
-            sorted.sort_by_key(|r| r.code);
-            for r in sorted {
-                stdout_line(&format!("{}  {:<36} {}", r.code, r.name, r.effect))?;
-            }
-        }
+    if let Some(c) = code {
+        let r = rules::find(c)
+            .with_context(|| format!("no rule `{c}` (run `toolcat rules` for the list)"))?;
+        stdout_line(&rule_text(r))?;
+        return Ok(0);
+    }
+    // Listed by code; `RULES` itself is in the order the rules run.
+    let mut sorted: Vec<&rules::Rule> = rules::RULES.to_vec();
+    sorted.sort_by_key(|r| r.code);
+    for r in sorted {
+        stdout_line(&format!("{}  {:<36} {}", r.code, r.name, r.effect))?;
     }
     Ok(0)
 }
