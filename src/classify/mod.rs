@@ -9,6 +9,7 @@
 //! starts at the category's default and signals raise it.
 
 pub mod lexicon;
+pub mod phrases;
 pub mod rules;
 pub mod text;
 
@@ -92,8 +93,16 @@ pub struct Ctx<'a> {
     pub name_tokens: Vec<String>,
     /// The description, cut to [`SCAN_BYTES`].
     pub description: &'a str,
-    /// Lower-case copy of `description`, byte for byte the same length for ASCII text.
-    pub description_lower: String,
+    /// The phrases of every registered list found in the description, by position.
+    pub phrase_hits: Vec<phrases::PhraseHit>,
+    /// The first sentence of the description.
+    pub sentence: &'a str,
+    /// The verbs that open the first sentence: (category, base form, byte range).
+    pub lead: Vec<(Category, String, usize, usize)>,
+    /// Every verb of the name: (token index, category, strength).
+    pub name_verbs: Vec<(usize, Category, lexicon::Strength)>,
+    /// The verb that says what the name does (see [`rules`]' `primary_of`).
+    pub name_primary: Option<(usize, Category, lexicon::Strength)>,
     pub params: Params,
     /// Lower-case key of each parameter, in the order of `params.params`.
     pub param_keys: Vec<String>,
@@ -109,14 +118,38 @@ impl<'a> Ctx<'a> {
         let description = &full[..cut];
         let params = schema::params(tool.input_schema.as_ref());
         let param_keys = params.params.iter().map(|p| p.key.to_lowercase()).collect();
+        let whole: Vec<usize> = rules::WHOLE_TEXT_LISTS
+            .iter()
+            .filter_map(|l| phrases::index_of(l))
+            .collect();
+        let name_tokens = text::name_tokens(&tool.name);
+        let name_verbs = rules::name_verbs(&name_tokens);
+        let name_primary = rules::primary_of(&name_tokens, &name_verbs);
+        let sentence = text::first_sentence(description);
         Ctx {
             tool,
-            name_tokens: text::name_tokens(&tool.name),
+            phrase_hits: phrases::scan(full, cut, &whole),
+            lead: rules::leading_verbs(sentence),
+            sentence,
+            name_tokens,
+            name_verbs,
+            name_primary,
             description,
-            description_lower: description.to_lowercase(),
             params,
             param_keys,
         }
+    }
+
+    /// The hits of one registered phrase list, by position.
+    pub fn phrase_hits<'s>(
+        &'s self,
+        list: &phrases::Phrases,
+    ) -> impl Iterator<Item = &'s phrases::PhraseHit> + 's {
+        let index = phrases::index_of(list);
+        debug_assert!(index.is_some(), "phrase list missing from PHRASE_LISTS");
+        self.phrase_hits
+            .iter()
+            .filter(move |h| Some(h.list) == index)
     }
 }
 

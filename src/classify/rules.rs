@@ -7,45 +7,11 @@
 //! `name | description`, or a whole tool as JSON.
 
 use super::lexicon::{self, Strength};
-use super::text::{self, first_sentence, quote, verb_base, words};
+use super::phrases::{contains_ci, contains_word, find_ci, Phrases};
+use super::text::{self, quote, verb_base, words};
 use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
-use aho_corasick::AhoCorasick;
-use std::sync::OnceLock;
-
-/// A set of phrases searched for in one pass (an Aho-Corasick automaton built on first use).
-pub struct Phrases {
-    needles: &'static [&'static str],
-    ac: OnceLock<AhoCorasick>,
-}
-
-impl Phrases {
-    pub const fn new(needles: &'static [&'static str]) -> Self {
-        Phrases {
-            needles,
-            ac: OnceLock::new(),
-        }
-    }
-
-    fn ac(&self) -> &AhoCorasick {
-        self.ac.get_or_init(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(self.needles)
-                .expect("phrase lists are valid")
-        })
-    }
-}
-
-/// A static [`Phrases`] for a literal list.
-macro_rules! phrases {
-    ($($p:expr),* $(,)?) => {{
-        static P: Phrases = Phrases::new(&[$($p),*]);
-        &P
-    }};
-}
 
 /// When a rule runs: before the category is known (votes, most signals), or after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +88,18 @@ pub static RULES: &[&Rule] = &[
     &CONTRADICTING_ANNOTATIONS,
 ];
 
+/// Every phrase list the rules search descriptions for: one automaton finds them all.
+pub static PHRASE_LISTS: &[&Phrases] = &[
+    &IRREVERSIBLE,
+    &PERMANENTLY,
+    &PERMANENT_REMOVAL,
+    &SOFT_REMOVAL,
+    &READ_ONLY_PHRASES,
+    &SECRET_WORDING,
+    &BULK_WORDING,
+    &HIDDEN,
+];
+
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
@@ -154,7 +132,7 @@ rule!(NAME_VERB {
 });
 
 /// The verbs of a name: (token index, category, strength).
-fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
+pub(crate) fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
     toks.iter()
         .enumerate()
         .filter_map(|(i, t)| {
@@ -167,7 +145,7 @@ fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
 /// The verb that says what a name does. Verb-first names (`delete_issue`) take their
 /// first strong verb; noun-first names ending in a strong verb (`compute_vm_delete`,
 /// `blob_import_delete`) take that last verb; otherwise the first verb, weak or not.
-fn primary_of(
+pub(crate) fn primary_of(
     toks: &[String],
     verbs: &[(usize, Category, Strength)],
 ) -> Option<(usize, Category, Strength)> {
@@ -185,18 +163,14 @@ fn primary_of(
     }
 }
 
-fn name_primary(ctx: &Ctx<'_>) -> Option<(usize, Category, Strength)> {
-    primary_of(&ctx.name_tokens, &name_verbs(&ctx.name_tokens))
-}
-
 fn check_name_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
-    let verbs = name_verbs(toks);
-    let Some(primary) = primary_of(toks, &verbs) else {
+    let verbs = &ctx.name_verbs;
+    let Some(primary) = ctx.name_primary else {
         return;
     };
     let mut chosen = vec![primary];
-    for &(i, c, s) in &verbs {
+    for &(i, c, s) in verbs {
         if i > primary.0 && matches!(toks[i - 1].as_str(), "or" | "and") {
             chosen.push((i, c, s));
         }
@@ -276,7 +250,7 @@ fn filler(word: &str) -> bool {
 
 /// The verbs that open a sentence: the first verb after filler words and any verbs listed
 /// right after it ("Create, update or delete ..."). Byte ranges are into `sentence`.
-fn leading_verbs(sentence: &str) -> Vec<(Category, String, usize, usize)> {
+pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, String, usize, usize)> {
     let ws = words(sentence);
     let mut out = Vec::new();
     let mut k = 0;
@@ -329,8 +303,7 @@ rule!(DESCRIPTION_VERB {
 });
 
 fn check_description_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    let sentence = first_sentence(ctx.description);
-    let verbs = leading_verbs(sentence);
+    let (sentence, verbs) = (ctx.sentence, &ctx.lead);
     if let Some((c, _, s, e)) = verbs.iter().max_by_key(|v| v.0).cloned() {
         let from = verbs.first().map_or(s, |v| v.2);
         let q = quote(sentence, from, e, 60);
@@ -411,20 +384,23 @@ fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
     })
 }
 
-/// Find `needle` in the lower-case description, not negated just before it.
+/// The first hit of a phrase list in the description that is not negated just before it.
 fn phrase(ctx: &Ctx<'_>, needles: &Phrases) -> Option<(usize, usize)> {
     phrase_not_followed(ctx, needles, &[])
 }
 
-/// As [`phrase`], skipping matches that one of `followers` comes right after.
+/// As [`phrase`], skipping hits that one of `followers` comes right after.
 fn phrase_not_followed(
     ctx: &Ctx<'_>,
     needles: &Phrases,
     followers: &[&str],
 ) -> Option<(usize, usize)> {
-    let hay = &ctx.description_lower;
-    needles.ac().find_iter(hay.as_str()).find_map(|m| {
-        let (start, end) = (m.start(), m.end());
+    let hay = ctx.description;
+    ctx.phrase_hits(needles).find_map(|h| {
+        let (start, end) = (h.start, h.end);
+        if end > hay.len() {
+            return None;
+        }
         let boundary_before = hay[..start]
             .chars()
             .next_back()
@@ -436,12 +412,12 @@ fn phrase_not_followed(
         let before = &hay[from..start];
         let neg = ["not ", "never ", "n't ", "without ", "no "]
             .iter()
-            .any(|n| before.contains(n));
-        let followed = followers.iter().any(|f| hay[end..].starts_with(f));
-        let in_original = ctx.description.is_char_boundary(start)
-            && ctx.description.is_char_boundary(end)
-            && end <= ctx.description.len();
-        (boundary_before && !neg && !followed && in_original).then_some((start, end))
+            .any(|n| contains_ci(before, n));
+        let rest = &hay.as_bytes()[end..];
+        let followed = followers
+            .iter()
+            .any(|f| rest.len() >= f.len() && rest[..f.len()].eq_ignore_ascii_case(f.as_bytes()));
+        (boundary_before && !neg && !followed).then_some((start, end))
     })
 }
 
@@ -464,23 +440,24 @@ rule!(IRREVERSIBLE_WORDING {
     check: check_irreversible,
 });
 
+static IRREVERSIBLE: Phrases = Phrases::new(&[
+    "irreversibl",
+    "cannot be undone",
+    "can't be undone",
+    "can not be undone",
+    "cannot be reversed",
+    "cannot be recovered",
+    "can't be recovered",
+    "cannot be restored",
+    "unrecoverable",
+    "not reversible",
+    "no way to undo",
+    "permanently lost",
+    "is destructive",
+]);
+
 fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    static NEEDLES: Phrases = Phrases::new(&[
-        "irreversibl",
-        "cannot be undone",
-        "can't be undone",
-        "can not be undone",
-        "cannot be reversed",
-        "cannot be recovered",
-        "can't be recovered",
-        "cannot be restored",
-        "unrecoverable",
-        "not reversible",
-        "no way to undo",
-        "permanently lost",
-        "is destructive",
-    ]);
-    let hit = phrase(ctx, &NEEDLES).or_else(|| permanently_verb(ctx));
+    let hit = phrase(ctx, &IRREVERSIBLE).or_else(|| permanently_verb(ctx));
     if let Some((s, e)) = hit {
         let q = quote(ctx.description, s, e, 60);
         acc.vote(
@@ -493,15 +470,41 @@ fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+static PERMANENTLY: Phrases = Phrases::new(&["permanently"]);
+
 /// "permanently" followed within two words by a destructive verb.
 fn permanently_verb(ctx: &Ctx<'_>) -> Option<(usize, usize)> {
-    let (s, _) = phrase(ctx, phrases!["permanently"])?;
+    let (s, _) = phrase(ctx, &PERMANENTLY)?;
     let ws = words(&ctx.description[s..]);
     ws.iter().skip(1).take(2).find_map(|w| {
         let (c, _) = lexicon::verb(&verb_base(w.text))?;
         (c == Category::Destructive).then_some((s, s + w.end))
     })
 }
+
+static PERMANENT_REMOVAL: Phrases = Phrases::new(&[
+    "permanently",
+    "irreversibl",
+    "cannot be undone",
+    "cannot be recovered",
+]);
+
+static SOFT_REMOVAL: Phrases = Phrases::new(&[
+    "to the trash",
+    "to trash",
+    "into the trash",
+    "recycle bin",
+    "soft delete",
+    "soft-delete",
+    "can be restored",
+    "can be recovered",
+    "can be undone",
+    "recoverable",
+    "to the archive",
+    "archives the",
+    "marks as deleted",
+    "marked as deleted",
+]);
 
 rule!(SOFT_DELETE_WORDING {
     code: "TC005",
@@ -529,38 +532,11 @@ fn check_soft_delete(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if !removes {
         return;
     }
-    let permanent = phrase(
-        ctx,
-        phrases![
-            "permanently",
-            "irreversibl",
-            "cannot be undone",
-            "cannot be recovered",
-        ],
-    )
-    .is_some();
+    let permanent = phrase(ctx, &PERMANENT_REMOVAL).is_some();
     if permanent {
         return;
     }
-    let soft = phrase(
-        ctx,
-        phrases![
-            "to the trash",
-            "to trash",
-            "into the trash",
-            "recycle bin",
-            "soft delete",
-            "soft-delete",
-            "can be restored",
-            "can be recovered",
-            "can be undone",
-            "recoverable",
-            "to the archive",
-            "archives the",
-            "marks as deleted",
-            "marked as deleted",
-        ],
-    );
+    let soft = phrase(ctx, &SOFT_REMOVAL);
     if let Some((s, e)) = soft {
         let q = quote(ctx.description, s, e, 60);
         acc.vote(&SOFT_DELETE_WORDING, Category::Write, 92, "description", q);
@@ -589,10 +565,32 @@ rule!(READ_ONLY_WORDING {
     check: check_read_only_wording,
 });
 
+static READ_ONLY_PHRASES: Phrases = Phrases::new(&[
+    "promql",
+    "logql",
+    "traceql",
+    "logs insights",
+    "read-only",
+    "read only",
+    "readonly",
+    "does not modify",
+    "doesn't modify",
+    "without modifying",
+    "no side effects",
+    "no side-effects",
+    "select queries only",
+    "only select",
+    "select statements only",
+    "only allows select",
+    "only read operations",
+    "does not make any changes",
+    "doesn't make any changes",
+    "will not modify",
+]);
+
 fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     // "Create a snapshot. Snapshots are read-only": the wording is about something else.
-    let lead = leading_verbs(first_sentence(ctx.description));
-    if lead.iter().any(|v| {
+    if ctx.lead.iter().any(|v| {
         matches!(
             v.0,
             Category::Write | Category::Destructive | Category::Financial
@@ -600,32 +598,7 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }) {
         return;
     }
-    let hit = phrase_not_followed(
-        ctx,
-        phrases![
-            "promql",
-            "logql",
-            "traceql",
-            "logs insights",
-            "read-only",
-            "read only",
-            "readonly",
-            "does not modify",
-            "doesn't modify",
-            "without modifying",
-            "no side effects",
-            "no side-effects",
-            "select queries only",
-            "only select",
-            "select statements only",
-            "only allows select",
-            "only read operations",
-            "does not make any changes",
-            "doesn't make any changes",
-            "will not modify",
-        ],
-        &[" mode", "-mode", " access"],
-    );
+    let hit = phrase_not_followed(ctx, &READ_ONLY_PHRASES, &[" mode", "-mode", " access"]);
     if let Some((s, e)) = hit {
         let q = quote(ctx.description, s, e, 60);
         acc.vote(&READ_ONLY_WORDING, Category::Read, 82, "description", q);
@@ -678,7 +651,7 @@ rule!(ACTION_ENUM {
 fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     // `list_todos(action: assigned|mentioned)` filters by action; it does not perform one.
     if matches!(
-        name_primary(ctx),
+        ctx.name_primary,
         Some((_, Category::Read, Strength::Strong))
     ) {
         return;
@@ -768,28 +741,12 @@ fn query_language_param<'p>(ctx: &'p Ctx<'_>) -> Option<&'p Param> {
         if !lexicon::sql_param(&key) {
             return false;
         }
-        let about = format!("{} {}", p.description.to_lowercase(), ctx.description_lower);
         key == "sql"
             || key == "cypher"
             || key == "kql"
             || ["sql", "cypher", "statement"]
                 .iter()
-                .any(|w| contains_word(&about, w))
-    })
-}
-
-/// Whole-word search in lower-case text.
-pub(crate) fn contains_word(hay: &str, word: &str) -> bool {
-    hay.match_indices(word).any(|(i, _)| {
-        let before = hay[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after = hay[i + word.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        before && after
+                .any(|w| contains_word(&p.description, w) || contains_word(ctx.description, w))
     })
 }
 
@@ -958,7 +915,7 @@ fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             best = Some((c, at, at + word_end));
         }
     }
-    let name_category = name_primary(ctx).map(|p| p.1);
+    let name_category = ctx.name_primary.map(|p| p.1);
     if let Some((c, s, e)) = best.filter(|b| name_category.is_none_or(|n| b.0 > n)) {
         acc.vote(
             &LISTS_OPERATIONS,
@@ -989,7 +946,7 @@ rule!(WRITES_OUTPUT_FILE {
 });
 
 fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    let primary = name_primary(ctx);
+    let primary = ctx.name_primary;
     if !matches!(primary, Some((_, Category::Read, _))) {
         return;
     }
@@ -1053,7 +1010,7 @@ fn browser_context(ctx: &Ctx<'_>) -> bool {
             "browser" | "playwright" | "puppeteer" | "selenium" | "webdriver"
         )
     });
-    let d = &ctx.description_lower;
+    let d = ctx.description;
     let page = toks
         .iter()
         .any(|t| matches!(t.as_str(), "page" | "tab" | "tabs"))
@@ -1067,7 +1024,7 @@ fn check_browser(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if !browser_context(ctx) {
         return;
     }
-    let Some((i, category, strength)) = name_primary(ctx) else {
+    let Some((i, category, strength)) = ctx.name_primary else {
         return;
     };
     let word = ctx.name_tokens[i].as_str();
@@ -1119,7 +1076,7 @@ fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .iter()
         .find(|t| matches!(t.as_str(), "completion" | "completions"));
     let reads = matches!(
-        name_primary(ctx),
+        ctx.name_primary,
         Some((_, Category::Read, Strength::Strong))
     );
     if let (Some(t), false) = (completion, reads) {
@@ -1161,7 +1118,7 @@ fn check_detach(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if hint != Some(false) {
         return;
     }
-    let Some((i, Category::Destructive, _)) = name_primary(ctx) else {
+    let Some((i, Category::Destructive, _)) = ctx.name_primary else {
         return;
     };
     if !matches!(
@@ -1170,9 +1127,8 @@ fn check_detach(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     ) {
         return;
     }
-    let sentence = first_sentence(ctx.description).to_lowercase();
-    if let Some(pos) = sentence.find(" from ") {
-        let q = quote(first_sentence(ctx.description), pos, pos + 6, 60);
+    if let Some(pos) = find_ci(ctx.sentence, " from ") {
+        let q = quote(ctx.sentence, pos, pos + 6, 60);
         acc.vote(&DETACHES_NOT_DELETES, Category::Write, 89, "description", q);
     }
 }
@@ -1237,6 +1193,15 @@ fn check_no_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 // ---------------------------------------------------------------------------------------
 // Risk signals
 
+static SECRET_WORDING: Phrases = Phrases::new(&[
+    "secret value",
+    "private key",
+    "connection string",
+    "plaintext password",
+    "returns the password",
+    "api key value",
+]);
+
 rule!(RETURNS_SECRETS {
     code: "TC101",
     name: "handles-secrets",
@@ -1295,17 +1260,7 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             "name",
             format!("{} (words `{a} {b}`)", ctx.tool.name),
         );
-    } else if let Some((s, e)) = phrase(
-        ctx,
-        phrases![
-            "secret value",
-            "private key",
-            "connection string",
-            "plaintext password",
-            "returns the password",
-            "api key value",
-        ],
-    ) {
+    } else if let Some((s, e)) = phrase(ctx, &SECRET_WORDING) {
         acc.signal(
             &RETURNS_SECRETS,
             false,
@@ -1314,6 +1269,14 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         );
     }
 }
+
+static BULK_WORDING: Phrases = Phrases::new(&[
+    "all matching",
+    "in bulk",
+    "multiple items",
+    "every matching",
+    "wildcard",
+]);
 
 rule!(BULK_TARGET {
     code: "TC102",
@@ -1344,16 +1307,7 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
             "name",
             format!("{} (word `{t}`)", ctx.tool.name),
         );
-    } else if let Some((s, e)) = phrase(
-        ctx,
-        phrases![
-            "all matching",
-            "in bulk",
-            "multiple items",
-            "every matching",
-            "wildcard",
-        ],
-    ) {
+    } else if let Some((s, e)) = phrase(ctx, &BULK_WORDING) {
         acc.signal(
             &BULK_TARGET,
             false,
@@ -1503,60 +1457,65 @@ rule!(HIDDEN_INSTRUCTIONS {
     check: check_hidden,
 });
 
+static HIDDEN: Phrases = Phrases::new(&[
+    "<important>",
+    "</important>",
+    "ignore previous instructions",
+    "ignore all previous",
+    "ignore the previous",
+    "ignore prior instructions",
+    "disregard previous",
+    "disregard all previous",
+    "do not tell the user",
+    "don't tell the user",
+    "do not mention",
+    "don't mention this",
+    "do not inform the user",
+    "without telling the user",
+    "<system>",
+    "</system>",
+    "system prompt",
+    "you must always",
+    "before using any other tool",
+    "<instructions>",
+]);
+
+/// Phrase lists searched in the whole description, not only its first [`super::SCAN_BYTES`].
+pub static WHOLE_TEXT_LISTS: &[&Phrases] = &[&HIDDEN];
+
 fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    static NEEDLES: Phrases = Phrases::new(&[
-        "<important>",
-        "</important>",
-        "ignore previous instructions",
-        "ignore all previous",
-        "ignore the previous",
-        "ignore prior instructions",
-        "disregard previous",
-        "disregard all previous",
-        "do not tell the user",
-        "don't tell the user",
-        "do not mention",
-        "don't mention this",
-        "do not inform the user",
-        "without telling the user",
-        "<system>",
-        "</system>",
-        "system prompt",
-        "you must always",
-        "before using any other tool",
-        "<instructions>",
-    ]);
-    // The whole description, not the scanned prefix: a payload may hide at the end.
+    // Invisible characters first, then wording; the description, each parameter's
+    // description, then the name. The description is searched whole: a payload may hide
+    // at its end.
     let full = ctx.tool.description();
-    let params = ctx
-        .params
-        .params
-        .iter()
-        .map(|p| (schema_source(p), p.description.as_str()));
-    let texts = std::iter::once(("description".to_string(), full))
-        .chain(params)
-        .chain(std::iter::once((
-            "name".to_string(),
-            ctx.tool.name.as_str(),
-        )));
-    for (source, t) in texts {
-        if let Some(pos) = crate::markdown::find_invisible(t) {
-            let c = t[pos..].chars().next().unwrap_or(' ');
-            let q = format!("invisible character U+{:04X} at byte {pos}", c as u32);
-            acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
-            return;
-        }
-        // Case-insensitive on ASCII, so offsets are offsets into `t` itself.
-        if let Some(m) = NEEDLES.ac().find(t) {
-            acc.signal(
-                &HIDDEN_INSTRUCTIONS,
-                true,
-                source,
-                quote(t, m.start(), m.end(), 80),
-            );
-            return;
-        }
+    let first_hit = ctx.phrase_hits(&HIDDEN).next().map(|h| (h.start, h.end));
+    let found = hidden_in(full, first_hit)
+        .map(|q| ("description".to_string(), q))
+        .or_else(|| {
+            ctx.params.params.iter().find_map(|p| {
+                let d = p.description.as_str();
+                hidden_in(d, HIDDEN.find(d)).map(|q| (schema_source(p), q))
+            })
+        })
+        .or_else(|| {
+            let n = ctx.tool.name.as_str();
+            hidden_in(n, HIDDEN.find(n)).map(|q| ("name".to_string(), q))
+        });
+    if let Some((source, q)) = found {
+        acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
     }
+}
+
+/// The evidence of hidden instructions in `text`, given the first hidden-wording hit.
+fn hidden_in(text: &str, hit: Option<(usize, usize)>) -> Option<String> {
+    if let Some(pos) = crate::markdown::find_invisible(text) {
+        let c = text[pos..].chars().next().unwrap_or(' ');
+        return Some(format!(
+            "invisible character U+{:04X} at byte {pos}",
+            c as u32
+        ));
+    }
+    hit.map(|(s, e)| quote(text, s, e, 80))
 }
 
 rule!(FORCE_OR_OVERWRITE {
