@@ -332,16 +332,16 @@ fn tool_page(tera: &Tera, e: &ServerEntry<'_>, t: &ToolEntry<'_>, title: &str) -
         .iter()
         .map(|p| ParamView {
             name: visible(&p.name),
-            ty: visible(&p.ty),
+            ty: visible(&p.ty()),
             required: p.required,
             description: visible(&p.description),
             enum_values: p
-                .enum_values
-                .iter()
+                .enum_values()
+                .into_iter()
                 .map(json_inline)
                 .collect::<Vec<_>>()
                 .join(", "),
-            default: p.default.as_ref().map(json_inline).unwrap_or_default(),
+            default: p.default.map(json_inline).unwrap_or_default(),
             depth: p.depth,
         })
         .collect();

@@ -5,8 +5,8 @@
 //! document). Network refs are never fetched. Depth and the number of parameters are
 //! bounded and `$ref` cycles are cut, so a hostile schema cannot blow the stack or memory.
 
-use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
 pub const MAX_DEPTH: usize = 32;
@@ -14,63 +14,78 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_PARAMS: usize = 2_000;
 
 /// One parameter of a tool, possibly nested (`name` is a dotted path such as `options.force`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Param {
+/// It borrows from the schema: listing parameters copies no descriptions or enums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param<'a> {
     /// Dotted path from the top of the arguments (`items[]` marks array elements).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The last segment of the path: the property's own name.
-    pub key: String,
+    pub key: &'a str,
     /// JSON pointer of the property's schema inside `inputSchema`.
     pub pointer: String,
-    /// Human-readable type: `string`, `integer | null`, `array<string>`, `object`...
-    #[serde(rename = "type")]
-    pub ty: String,
+    /// The property's schema, with a local `$ref` followed.
+    pub schema: &'a Value,
+    /// The whole input schema, for `$ref`s further down.
+    root: &'a Value,
     pub required: bool,
-    pub description: String,
-    #[serde(rename = "enum", skip_serializing_if = "Vec::is_empty")]
-    pub enum_values: Vec<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<Value>,
+    /// The description (or else the title) beside the `$ref` or on the schema it names.
+    pub description: &'a str,
+    pub default: Option<&'a Value>,
     /// 0 for top-level parameters.
     pub depth: usize,
 }
 
+impl<'a> Param<'a> {
+    /// Human-readable type: `string`, `integer | null`, `array<string>`, `object`...
+    pub fn ty(&self) -> String {
+        type_name(self.schema, self.root, 0)
+    }
+
+    /// The values an `enum`, a `const`, `anyOf` consts or array items with an enum allow.
+    pub fn enum_values(&self) -> Vec<&'a Value> {
+        let mut out = Vec::new();
+        enum_values(self.schema, &mut out, 0);
+        out
+    }
+}
+
 /// The parameters of a schema and whether the walk had to stop early.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Params {
-    pub params: Vec<Param>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params<'a> {
+    pub params: Vec<Param<'a>>,
     /// True when depth or count bounds cut the walk, or a `$ref` could not be resolved.
     pub truncated: bool,
 }
 
-impl Params {
-    pub fn top_level(&self) -> impl Iterator<Item = &Param> {
+impl<'a> Params<'a> {
+    pub fn top_level(&self) -> impl Iterator<Item = &Param<'a>> {
         self.params.iter().filter(|p| p.depth == 0)
     }
 }
 
 /// Walk `schema` and list its parameters in declaration order (sorted keys).
-pub fn params(schema: Option<&Value>) -> Params {
+pub fn params(schema: Option<&Value>) -> Params<'_> {
+    let Some(root) = schema else {
+        return Params::default();
+    };
     let mut walker = Walker {
-        root: schema.unwrap_or(&Value::Null),
+        root,
         out: Params::default(),
         ref_stack: Vec::new(),
     };
-    if let Some(s) = schema {
-        walker.object(s, "", "", 0);
-    }
+    walker.object(root, "", "", 0);
     walker.out
 }
 
 struct Walker<'a> {
     root: &'a Value,
-    out: Params,
-    ref_stack: Vec<String>,
+    out: Params<'a>,
+    ref_stack: Vec<&'a str>,
 }
 
 impl<'a> Walker<'a> {
     /// Resolve a local `$ref`; `None` for non-local, missing or cyclic refs.
-    fn resolve(&mut self, schema: &'a Value) -> Option<(&'a Value, Option<String>)> {
+    fn resolve(&mut self, schema: &'a Value) -> Option<(&'a Value, Option<&'a str>)> {
         let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
             return Some((schema, None));
         };
@@ -78,11 +93,11 @@ impl<'a> Walker<'a> {
             self.out.truncated = true;
             return None;
         };
-        if self.ref_stack.iter().any(|r| r == reference) {
+        if self.ref_stack.contains(&reference) {
             return None;
         }
         if let Some(target) = self.root.pointer(pointer) {
-            Some((target, Some(reference.to_string())))
+            Some((target, Some(reference)))
         } else {
             self.out.truncated = true;
             None
@@ -98,19 +113,14 @@ impl<'a> Walker<'a> {
         let Some((schema, pushed)) = self.resolve(schema) else {
             return;
         };
-        if let Some(r) = &pushed {
-            self.ref_stack.push(r.clone());
-        }
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        self.ref_stack.extend(pushed);
+        let required = schema.get("required").and_then(Value::as_array);
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (key, prop) in props {
                 let child_pointer = format!("{pointer}/properties/{}", escape_pointer(key));
-                let is_required = required.contains(&key.as_str());
-                self.property(key, prop, prefix, &child_pointer, is_required, depth);
+                let is_required =
+                    required.is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)));
+                self.property(key, prop, prefix, child_pointer, is_required, depth);
             }
         }
         for (suffix, branch) in branches(schema) {
@@ -123,10 +133,10 @@ impl<'a> Walker<'a> {
 
     fn property(
         &mut self,
-        key: &str,
+        key: &'a str,
         prop: &'a Value,
         prefix: &str,
-        pointer: &str,
+        pointer: String,
         required: bool,
         depth: usize,
     ) {
@@ -134,54 +144,61 @@ impl<'a> Walker<'a> {
             self.out.truncated = true;
             return;
         }
-        let name = if prefix.is_empty() {
-            key.to_string()
+        let name: Cow<'a, str> = if prefix.is_empty() {
+            Cow::Borrowed(key)
         } else {
-            format!("{prefix}.{key}")
+            Cow::Owned(format!("{prefix}.{key}"))
         };
-        // Descriptions and enums may sit on the ref'd schema or beside the $ref.
-        let resolved = self.resolve(prop).map_or(prop, |(s, _)| s);
-        let description = first_str(prop, resolved, "description")
-            .or_else(|| first_str(prop, resolved, "title"))
+        // Descriptions and defaults may sit on the ref'd schema or beside the $ref.
+        let resolved = self.resolve(prop);
+        let schema = resolved.map_or(prop, |(s, _)| s);
+        let description = first_str(prop, schema, "description")
+            .or_else(|| first_str(prop, schema, "title"))
             .unwrap_or_default();
+        let nested_name = name.clone();
         self.out.params.push(Param {
-            name: name.clone(),
-            key: key.to_string(),
-            pointer: pointer.to_string(),
-            ty: type_name(resolved, self.root, 0),
+            name,
+            key,
+            pointer: pointer.clone(),
+            schema,
+            root: self.root,
             required,
             description,
-            enum_values: enum_values(resolved),
-            default: prop
-                .get("default")
-                .or_else(|| resolved.get("default"))
-                .cloned(),
+            default: prop.get("default").or_else(|| schema.get("default")),
             depth,
         });
-        self.nested(prop, &name, pointer, depth + 1);
+        if let Some(resolved) = resolved {
+            self.nested(resolved, &nested_name, &pointer, depth + 1);
+        }
     }
 
     /// Recurse into an object property or into array items that are objects.
-    fn nested(&mut self, prop: &'a Value, name: &str, pointer: &str, depth: usize) {
-        let Some((resolved, pushed)) = self.resolve(prop) else {
-            return;
-        };
-        if let Some(r) = &pushed {
-            self.ref_stack.push(r.clone());
-        }
+    fn nested(
+        &mut self,
+        (resolved, pushed): (&'a Value, Option<&'a str>),
+        name: &str,
+        pointer: &str,
+        depth: usize,
+    ) {
+        self.ref_stack.extend(pushed);
         if has_properties(resolved) {
             self.object(resolved, name, pointer, depth);
         } else if let Some(items) = resolved.get("items").filter(|i| i.is_object()) {
-            let item_pointer = format!("{pointer}/items");
-            let item_name = format!("{name}[]");
             if let Some((item, _)) = self.resolve(items) {
                 if has_properties(item) {
-                    self.object(items, &item_name, &item_pointer, depth);
+                    self.object(
+                        items,
+                        &format!("{name}[]"),
+                        &format!("{pointer}/items"),
+                        depth,
+                    );
                 }
             }
         } else {
             for (suffix, branch) in branches(resolved) {
-                self.nested(branch, name, &format!("{pointer}{suffix}"), depth + 1);
+                if let Some(r) = self.resolve(branch) {
+                    self.nested(r, name, &format!("{pointer}{suffix}"), depth + 1);
+                }
             }
         }
         if pushed.is_some() {
@@ -211,22 +228,25 @@ fn has_properties(schema: &Value) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
-fn first_str(a: &Value, b: &Value, key: &str) -> Option<String> {
-    a.get(key)
-        .or_else(|| b.get(key))
-        .and_then(Value::as_str)
-        .map(str::to_string)
+fn first_str<'a>(a: &'a Value, b: &'a Value, key: &str) -> Option<&'a str> {
+    a.get(key).or_else(|| b.get(key)).and_then(Value::as_str)
 }
 
-fn enum_values(schema: &Value) -> Vec<Value> {
+/// Collect enum values; `anyOf: [{const: a}, {const: b}]` is an enum too, and so are
+/// array items with an enum.
+fn enum_values<'a>(schema: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values.clone();
+        out.extend(values);
+        return;
     }
     if let Some(c) = schema.get("const") {
-        return vec![c.clone()];
+        out.push(c);
+        return;
     }
-    // `anyOf: [{const: a}, {const: b}]` is an enum too; so are array items with an enum.
-    let mut out = Vec::new();
+    let before = out.len();
     for key in ["anyOf", "oneOf"] {
         for branch in schema
             .get(key)
@@ -234,15 +254,14 @@ fn enum_values(schema: &Value) -> Vec<Value> {
             .into_iter()
             .flatten()
         {
-            out.extend(enum_values(branch));
+            enum_values(branch, out, depth + 1);
         }
     }
-    if out.is_empty() {
+    if out.len() == before {
         if let Some(items) = schema.get("items") {
-            out = enum_values(items);
+            enum_values(items, out, depth + 1);
         }
     }
-    out
 }
 
 /// A short, readable type for a property schema.
@@ -302,8 +321,12 @@ fn single_type(t: &str, schema: &Value, root: &Value, depth: usize) -> String {
 }
 
 /// Escape a key for use inside a JSON pointer (RFC 6901).
-pub fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+pub fn escape_pointer(key: &str) -> Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(key)
+    }
 }
 
 #[cfg(test)]
@@ -327,16 +350,16 @@ mod tests {
             }}}
         });
         let p = params(Some(&schema));
-        let names: Vec<_> = p.params.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<_> = p.params.iter().map(|p| p.name.as_ref()).collect();
         assert_eq!(
             names,
             ["opts", "opts.force", "opts.self", "repo", "tags"],
             "cycle through `self` is cut after one level"
         );
         assert!(p.params[1].required && p.params[1].depth == 1);
-        assert_eq!(p.params[1].default, Some(json!(false)));
-        assert_eq!(p.params[4].ty, "array<string>");
-        assert_eq!(p.params[4].enum_values, vec![json!("a"), json!("b")]);
+        assert_eq!(p.params[1].default, Some(&json!(false)));
+        assert_eq!(p.params[4].ty(), "array<string>");
+        assert_eq!(p.params[4].enum_values(), [&json!("a"), &json!("b")]);
         assert_eq!(p.params[1].pointer, "/properties/opts/properties/force");
     }
 
@@ -354,6 +377,6 @@ mod tests {
     #[test]
     fn nullable_union_type() {
         let s = json!({"properties": {"x": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}});
-        assert_eq!(params(Some(&s)).params[0].ty, "integer | null");
+        assert_eq!(params(Some(&s)).params[0].ty(), "integer | null");
     }
 }

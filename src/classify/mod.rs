@@ -16,6 +16,7 @@ pub mod text;
 use crate::model::{Category, Risk, Tool};
 use crate::schema::{self, Params};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Descriptions longer than this are scanned only this far for wording (hidden
 /// instructions are looked for in the whole text).
@@ -103,9 +104,9 @@ pub struct Ctx<'a> {
     pub name_verbs: Vec<(usize, Category, lexicon::Strength)>,
     /// The verb that says what the name does (see [`rules`]' `primary_of`).
     pub name_primary: Option<(usize, Category, lexicon::Strength)>,
-    pub params: Params,
+    pub params: Params<'a>,
     /// Lower-case key of each parameter, in the order of `params.params`.
-    pub param_keys: Vec<String>,
+    pub param_keys: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -117,7 +118,17 @@ impl<'a> Ctx<'a> {
         }
         let description = &full[..cut];
         let params = schema::params(tool.input_schema.as_ref());
-        let param_keys = params.params.iter().map(|p| p.key.to_lowercase()).collect();
+        let param_keys = params
+            .params
+            .iter()
+            .map(|p| {
+                if p.key.bytes().any(|b| b.is_ascii_uppercase()) || !p.key.is_ascii() {
+                    Cow::Owned(p.key.to_lowercase())
+                } else {
+                    Cow::Borrowed(p.key)
+                }
+            })
+            .collect();
         let whole: Vec<usize> = rules::WHOLE_TEXT_LISTS
             .iter()
             .filter_map(|l| phrases::index_of(l))

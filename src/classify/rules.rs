@@ -658,7 +658,7 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     for p in ctx.params.top_level().filter(|p| selector_param(&p.key)) {
         let values: Vec<String> = p
-            .enum_values
+            .enum_values()
             .iter()
             .filter_map(|v| v.as_str())
             .map(str::to_string)
@@ -722,7 +722,7 @@ rule!(CODE_PARAMETER {
 
 fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if let Some(p) = param_where(ctx, |k, p| {
-        p.depth == 0 && lexicon::code_param(k) && p.ty.contains("string")
+        p.depth == 0 && lexicon::code_param(k) && p.ty().contains("string")
     }) {
         acc.vote(
             &CODE_PARAMETER,
@@ -735,7 +735,7 @@ fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 }
 
 /// Whether a query parameter takes a language that can write (SQL, Cypher, KQL...).
-fn query_language_param<'p>(ctx: &'p Ctx<'_>) -> Option<&'p Param> {
+fn query_language_param<'p, 'a>(ctx: &'p Ctx<'a>) -> Option<&'p Param<'a>> {
     ctx.params.params.iter().find(|p| {
         let key = p.key.to_lowercase();
         if !lexicon::sql_param(&key) {
@@ -1318,7 +1318,10 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
 }
 
 /// The first parameter whose key satisfies `pred`, at any depth.
-fn param_where<'p>(ctx: &'p Ctx<'_>, pred: impl Fn(&str, &Param) -> bool) -> Option<&'p Param> {
+fn param_where<'p, 'a>(
+    ctx: &'p Ctx<'a>,
+    pred: impl Fn(&str, &Param<'a>) -> bool,
+) -> Option<&'p Param<'a>> {
     ctx.params
         .params
         .iter()
@@ -1344,7 +1347,7 @@ rule!(FREE_FORM_CODE {
 
 fn check_free_form_code(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if let Some(p) = param_where(ctx, |k, p| {
-        lexicon::code_param(k) && p.ty.contains("string")
+        lexicon::code_param(k) && p.ty().contains("string")
     }) {
         acc.signal(&FREE_FORM_CODE, false, schema_source(p), p.name.clone());
     }
@@ -1493,7 +1496,7 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .map(|q| ("description".to_string(), q))
         .or_else(|| {
             ctx.params.params.iter().find_map(|p| {
-                let d = p.description.as_str();
+                let d = p.description;
                 hidden_in(d, HIDDEN.find(d)).map(|q| (schema_source(p), q))
             })
         })
