@@ -20,12 +20,18 @@ pub fn is_invisible(c: char) -> bool {
 
 /// Byte offset of the first invisible or direction-changing character, if any.
 pub fn find_invisible(text: &str) -> Option<usize> {
-    if text.is_ascii() {
-        return text
-            .bytes()
-            .position(|b| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f);
-    }
-    text.find(is_invisible)
+    // Only these bytes can start an invisible character: ASCII controls, and the lead
+    // bytes of C1 controls and U+00AD (0xC2), U+180E (0xE1), U+200B..U+2069 (0xE2),
+    // U+FEFF (0xEF) and the tag characters (0xF3). A lead byte is always a char boundary.
+    text.bytes().enumerate().find_map(|(i, b)| {
+        let hit = match b {
+            b'\n' | b'\t' | b'\r' => false,
+            0x00..=0x1f | 0x7f => true,
+            0xc2 | 0xe1 | 0xe2 | 0xef | 0xf3 => text[i..].chars().next().is_some_and(is_invisible),
+            _ => false,
+        };
+        hit.then_some(i)
+    })
 }
 
 /// The text with every invisible or direction-changing character made visible.

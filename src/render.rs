@@ -334,7 +334,7 @@ fn tool_page(tera: &Tera, e: &ServerEntry<'_>, t: &ToolEntry<'_>, title: &str) -
             name: visible(&p.name),
             ty: visible(&p.ty()),
             required: p.required,
-            description: visible(&p.description),
+            description: visible(p.description),
             enum_values: p
                 .enum_values()
                 .into_iter()

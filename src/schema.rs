@@ -5,7 +5,7 @@
 //! document). Network refs are never fetched. Depth and the number of parameters are
 //! bounded and `$ref` cycles are cut, so a hostile schema cannot blow the stack or memory.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
@@ -83,11 +83,100 @@ struct Walker<'a> {
     ref_stack: Vec<&'a str>,
 }
 
+/// The keywords of one schema object the walk reads, gathered in one pass over its keys.
+#[derive(Default, Clone, Copy)]
+struct Fields<'a> {
+    reference: Option<&'a str>,
+    properties: Option<&'a Map<String, Value>>,
+    required: Option<&'a [Value]>,
+    items: Option<&'a Value>,
+    /// `allOf`, `anyOf`, `oneOf`.
+    branches: [Option<&'a [Value]>; 3],
+    description: Option<&'a str>,
+    title: Option<&'a str>,
+    default: Option<&'a Value>,
+}
+
+/// Objects with more keys than this are looked up key by key rather than scanned, so a
+/// definition padded with junk keys and referenced many times stays cheap.
+const SCAN_KEYS: usize = 16;
+
+const BRANCH_KEYWORDS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
+impl<'a> Fields<'a> {
+    fn of(schema: &'a Value) -> Self {
+        let mut f = Fields::default();
+        let Value::Object(map) = schema else {
+            return f;
+        };
+        if map.len() > SCAN_KEYS {
+            for key in [
+                "$ref",
+                "properties",
+                "required",
+                "items",
+                "description",
+                "title",
+                "default",
+            ]
+            .into_iter()
+            .chain(BRANCH_KEYWORDS)
+            {
+                if let Some(v) = map.get(key) {
+                    f.set(key, v);
+                }
+            }
+        } else {
+            for (k, v) in map {
+                f.set(k, v);
+            }
+        }
+        f
+    }
+
+    fn set(&mut self, key: &str, v: &'a Value) {
+        match key {
+            "$ref" => self.reference = v.as_str(),
+            "properties" => self.properties = v.as_object(),
+            "required" => self.required = v.as_array().map(Vec::as_slice),
+            "items" => self.items = Some(v).filter(|i| i.is_object()),
+            "allOf" => self.branches[0] = v.as_array().map(Vec::as_slice),
+            "anyOf" => self.branches[1] = v.as_array().map(Vec::as_slice),
+            "oneOf" => self.branches[2] = v.as_array().map(Vec::as_slice),
+            "description" => self.description = v.as_str(),
+            "title" => self.title = v.as_str(),
+            "default" => self.default = Some(v),
+            _ => {}
+        }
+    }
+
+    fn has_properties(&self) -> bool {
+        self.properties.is_some_and(|p| !p.is_empty())
+    }
+
+    /// The subschemas of `allOf`, `anyOf` and `oneOf`, with their pointer suffixes.
+    fn branches(&self) -> impl Iterator<Item = (String, &'a Value)> + 'a {
+        let lists = self.branches;
+        BRANCH_KEYWORDS
+            .into_iter()
+            .zip(lists)
+            .flat_map(|(c, list)| {
+                list.unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, b)| (format!("/{c}/{i}"), b))
+            })
+    }
+}
+
+/// A schema with its `$ref` followed: the schema, its fields, and the ref it went through.
+type Resolved<'a> = (&'a Value, Fields<'a>, Option<&'a str>);
+
 impl<'a> Walker<'a> {
-    /// Resolve a local `$ref`; `None` for non-local, missing or cyclic refs.
-    fn resolve(&mut self, schema: &'a Value) -> Option<(&'a Value, Option<&'a str>)> {
-        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-            return Some((schema, None));
+    /// Follow a local `$ref`; `None` for non-local, missing or cyclic refs.
+    fn resolve(&mut self, schema: &'a Value, fields: Fields<'a>) -> Option<Resolved<'a>> {
+        let Some(reference) = fields.reference else {
+            return Some((schema, fields, None));
         };
         let Some(pointer) = reference.strip_prefix('#') else {
             self.out.truncated = true;
@@ -97,7 +186,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         if let Some(target) = self.root.pointer(pointer) {
-            Some((target, Some(reference)))
+            Some((target, Fields::of(target), Some(reference)))
         } else {
             self.out.truncated = true;
             None
@@ -110,20 +199,17 @@ impl<'a> Walker<'a> {
             self.out.truncated = true;
             return;
         }
-        let Some((schema, pushed)) = self.resolve(schema) else {
+        let Some((_, fields, pushed)) = self.resolve(schema, Fields::of(schema)) else {
             return;
         };
         self.ref_stack.extend(pushed);
-        let required = schema.get("required").and_then(Value::as_array);
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for (key, prop) in props {
-                let child_pointer = format!("{pointer}/properties/{}", escape_pointer(key));
-                let is_required =
-                    required.is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)));
-                self.property(key, prop, prefix, child_pointer, is_required, depth);
-            }
+        let required = fields.required.unwrap_or_default();
+        for (key, prop) in fields.properties.into_iter().flatten() {
+            let child_pointer = format!("{pointer}/properties/{}", escape_pointer(key));
+            let is_required = required.iter().any(|v| v.as_str() == Some(key));
+            self.property(key, prop, prefix, &child_pointer, is_required, depth);
         }
-        for (suffix, branch) in branches(schema) {
+        for (suffix, branch) in fields.branches() {
             self.object(branch, prefix, &format!("{pointer}{suffix}"), depth + 1);
         }
         if pushed.is_some() {
@@ -136,7 +222,7 @@ impl<'a> Walker<'a> {
         key: &'a str,
         prop: &'a Value,
         prefix: &str,
-        pointer: String,
+        pointer: &str,
         required: bool,
         depth: usize,
     ) {
@@ -149,54 +235,52 @@ impl<'a> Walker<'a> {
         } else {
             Cow::Owned(format!("{prefix}.{key}"))
         };
-        // Descriptions and defaults may sit on the ref'd schema or beside the $ref.
-        let resolved = self.resolve(prop);
-        let schema = resolved.map_or(prop, |(s, _)| s);
-        let description = first_str(prop, schema, "description")
-            .or_else(|| first_str(prop, schema, "title"))
+        // Descriptions and defaults may sit beside the $ref or on the schema it names.
+        let declared = Fields::of(prop);
+        let resolved = self.resolve(prop, declared);
+        let (schema, fields) = resolved.map_or((prop, declared), |(s, f, _)| (s, f));
+        let description = declared
+            .description
+            .or(fields.description)
+            .or(declared.title)
+            .or(fields.title)
             .unwrap_or_default();
         let nested_name = name.clone();
         self.out.params.push(Param {
             name,
             key,
-            pointer: pointer.clone(),
+            pointer: pointer.to_string(),
             schema,
             root: self.root,
             required,
             description,
-            default: prop.get("default").or_else(|| schema.get("default")),
+            default: declared.default.or(fields.default),
             depth,
         });
         if let Some(resolved) = resolved {
-            self.nested(resolved, &nested_name, &pointer, depth + 1);
+            self.nested(resolved, &nested_name, pointer, depth + 1);
         }
     }
 
     /// Recurse into an object property or into array items that are objects.
-    fn nested(
-        &mut self,
-        (resolved, pushed): (&'a Value, Option<&'a str>),
-        name: &str,
-        pointer: &str,
-        depth: usize,
-    ) {
+    fn nested(&mut self, resolved: Resolved<'a>, name: &str, pointer: &str, depth: usize) {
+        let (schema, fields, pushed) = resolved;
         self.ref_stack.extend(pushed);
-        if has_properties(resolved) {
-            self.object(resolved, name, pointer, depth);
-        } else if let Some(items) = resolved.get("items").filter(|i| i.is_object()) {
-            if let Some((item, _)) = self.resolve(items) {
-                if has_properties(item) {
-                    self.object(
-                        items,
-                        &format!("{name}[]"),
-                        &format!("{pointer}/items"),
-                        depth,
-                    );
-                }
+        if fields.has_properties() {
+            self.object(schema, name, pointer, depth);
+        } else if let Some(items) = fields.items {
+            let item = self.resolve(items, Fields::of(items));
+            if item.is_some_and(|(_, f, _)| f.has_properties()) {
+                self.object(
+                    items,
+                    &format!("{name}[]"),
+                    &format!("{pointer}/items"),
+                    depth,
+                );
             }
         } else {
-            for (suffix, branch) in branches(resolved) {
-                if let Some(r) = self.resolve(branch) {
+            for (suffix, branch) in fields.branches() {
+                if let Some(r) = self.resolve(branch, Fields::of(branch)) {
                     self.nested(r, name, &format!("{pointer}{suffix}"), depth + 1);
                 }
             }
@@ -205,31 +289,6 @@ impl<'a> Walker<'a> {
             self.ref_stack.pop();
         }
     }
-}
-
-/// The subschemas of `allOf`, `anyOf` and `oneOf`, with their pointer suffixes.
-fn branches(schema: &Value) -> impl Iterator<Item = (String, &Value)> {
-    ["allOf", "anyOf", "oneOf"].into_iter().flat_map(move |c| {
-        let items = schema
-            .get(c)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        items
-            .enumerate()
-            .map(move |(i, b)| (format!("/{c}/{i}"), b))
-    })
-}
-
-fn has_properties(schema: &Value) -> bool {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| !p.is_empty())
-}
-
-fn first_str<'a>(a: &'a Value, b: &'a Value, key: &str) -> Option<&'a str> {
-    a.get(key).or_else(|| b.get(key)).and_then(Value::as_str)
 }
 
 /// Collect enum values; `anyOf: [{const: a}, {const: b}]` is an enum too, and so are

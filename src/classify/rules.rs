@@ -656,7 +656,7 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     ) {
         return;
     }
-    for p in ctx.params.top_level().filter(|p| selector_param(&p.key)) {
+    for p in ctx.params.top_level().filter(|p| selector_param(p.key)) {
         let values: Vec<String> = p
             .enum_values()
             .iter()
@@ -746,7 +746,7 @@ fn query_language_param<'p, 'a>(ctx: &'p Ctx<'a>) -> Option<&'p Param<'a>> {
             || key == "kql"
             || ["sql", "cypher", "statement"]
                 .iter()
-                .any(|w| contains_word(&p.description, w) || contains_word(ctx.description, w))
+                .any(|w| contains_word(p.description, w) || contains_word(ctx.description, w))
     })
 }
 

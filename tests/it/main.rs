@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod determinism;
 mod ingest;
+mod markdown;
 mod slugs;
 mod write;
