@@ -97,6 +97,8 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &READ_ONLY_PHRASES,
     &SECRET_WORDING,
     &BULK_WORDING,
+    &QUERY_LANGUAGE_WORDS,
+    &BROWSER_WORDS,
     &HIDDEN,
 ];
 
@@ -607,7 +609,7 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 
 /// Parameter names that select among a tool's operations.
 fn selector_param(key: &str) -> bool {
-    let k = key.to_lowercase().replace('-', "_");
+    let k = key.replace('-', "_");
     matches!(
         k.as_str(),
         "action"
@@ -656,7 +658,14 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     ) {
         return;
     }
-    for p in ctx.params.top_level().filter(|p| selector_param(p.key)) {
+    let selectors = ctx
+        .params
+        .params
+        .iter()
+        .zip(&ctx.param_keys)
+        .filter(|(p, k)| p.depth == 0 && selector_param(k))
+        .map(|(p, _)| p);
+    for p in selectors {
         let values: Vec<String> = p
             .enum_values()
             .iter()
@@ -736,17 +745,42 @@ fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 
 /// Whether a query parameter takes a language that can write (SQL, Cypher, KQL...).
 fn query_language_param<'p, 'a>(ctx: &'p Ctx<'a>) -> Option<&'p Param<'a>> {
-    ctx.params.params.iter().find(|p| {
-        let key = p.key.to_lowercase();
-        if !lexicon::sql_param(&key) {
+    let mut in_description = None;
+    param_where(ctx, |key, p| {
+        if !lexicon::sql_param(key) {
             return false;
         }
-        key == "sql"
-            || key == "cypher"
-            || key == "kql"
-            || ["sql", "cypher", "statement"]
+        matches!(key, "sql" | "cypher" | "kql")
+            || QUERY_LANGUAGE_WORDS
+                .needles
                 .iter()
-                .any(|w| contains_word(p.description, w) || contains_word(ctx.description, w))
+                .any(|w| contains_word(p.description, w))
+            || *in_description.get_or_insert_with(|| {
+                QUERY_LANGUAGE_WORDS
+                    .needles
+                    .iter()
+                    .any(|w| word_in_description(ctx, &QUERY_LANGUAGE_WORDS, w))
+            })
+    })
+}
+
+/// Words that say a query parameter takes a language that can write.
+static QUERY_LANGUAGE_WORDS: Phrases = Phrases::new(&["sql", "cypher", "statement"]);
+
+/// Whether `word` of a registered list stands as a whole word in the description.
+fn word_in_description(ctx: &Ctx<'_>, list: &Phrases, word: &str) -> bool {
+    let d = ctx.description;
+    ctx.phrase_hits(list).any(|h| {
+        h.end <= d.len()
+            && d[h.start..h.end].eq_ignore_ascii_case(word)
+            && d[..h.start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+            && d[h.end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
     })
 }
 
@@ -959,8 +993,11 @@ fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             return;
         }
     }
-    let hit = ctx.params.top_level().find(|p| {
-        let k = p.key.to_lowercase().replace('-', "_");
+    let hit = param_where(ctx, |k, p| {
+        if p.depth > 0 {
+            return false;
+        }
+        let k = k.replace('-', "_");
         let (head, tail) = k.split_once('_').unwrap_or((&k, ""));
         matches!(
             head,
@@ -1010,15 +1047,18 @@ fn browser_context(ctx: &Ctx<'_>) -> bool {
             "browser" | "playwright" | "puppeteer" | "selenium" | "webdriver"
         )
     });
-    let d = ctx.description;
     let page = toks
         .iter()
         .any(|t| matches!(t.as_str(), "page" | "tab" | "tabs"))
-        && ["tab", "url", "browser"]
+        && BROWSER_WORDS
+            .needles
             .iter()
-            .any(|w| contains_word(d, w));
-    automation || page || contains_word(d, "browser")
+            .any(|w| word_in_description(ctx, &BROWSER_WORDS, w));
+    automation || page || word_in_description(ctx, &BROWSER_WORDS, "browser")
 }
+
+/// Words that place a page or tab tool in a browser.
+static BROWSER_WORDS: Phrases = Phrases::new(&["browser", "tab", "url"]);
 
 fn check_browser(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if !browser_context(ctx) {
@@ -1320,7 +1360,7 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
 /// The first parameter whose key satisfies `pred`, at any depth.
 fn param_where<'p, 'a>(
     ctx: &'p Ctx<'a>,
-    pred: impl Fn(&str, &Param<'a>) -> bool,
+    mut pred: impl FnMut(&str, &Param<'a>) -> bool,
 ) -> Option<&'p Param<'a>> {
     ctx.params
         .params
