@@ -331,7 +331,7 @@ fn tool_page(tera: &Tera, e: &ServerEntry<'_>, t: &ToolEntry<'_>, title: &str) -
         .params
         .iter()
         .map(|p| ParamView {
-            name: visible(&p.name),
+            name: visible(params.name(p)),
             ty: visible(&p.ty()),
             required: p.required,
             description: visible(p.description),

@@ -7,22 +7,22 @@
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
 pub const MAX_DEPTH: usize = 32;
 /// At most this many parameters are listed for one tool.
 pub const MAX_PARAMS: usize = 2_000;
 
-/// One parameter of a tool, possibly nested (`name` is a dotted path such as `options.force`).
-/// It borrows from the schema: listing parameters copies no descriptions or enums.
+/// One parameter of a tool, possibly nested. It borrows from the schema: listing
+/// parameters copies no descriptions or enums. Its dotted name and JSON pointer live in
+/// one buffer of [`Params`] ([`Params::name`], [`Params::pointer`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param<'a> {
-    /// Dotted path from the top of the arguments (`items[]` marks array elements).
-    pub name: Cow<'a, str>,
+    name_at: Range<usize>,
+    pointer_at: Range<usize>,
     /// The last segment of the path: the property's own name.
     pub key: &'a str,
-    /// JSON pointer of the property's schema inside `inputSchema`.
-    pub pointer: String,
     /// The property's schema, with a local `$ref` followed.
     pub schema: &'a Value,
     /// The whole input schema, for `$ref`s further down.
@@ -55,11 +55,24 @@ pub struct Params<'a> {
     pub params: Vec<Param<'a>>,
     /// True when depth or count bounds cut the walk, or a `$ref` could not be resolved.
     pub truncated: bool,
+    /// Every parameter's name and pointer, one after another.
+    text: String,
 }
 
 impl<'a> Params<'a> {
     pub fn top_level(&self) -> impl Iterator<Item = &Param<'a>> {
         self.params.iter().filter(|p| p.depth == 0)
+    }
+
+    /// Dotted path from the top of the arguments (`items[]` marks array elements), such
+    /// as `options.force`.
+    pub fn name(&self, p: &Param<'_>) -> &str {
+        self.text.get(p.name_at.clone()).unwrap_or_default()
+    }
+
+    /// JSON pointer of the parameter's schema inside `inputSchema`.
+    pub fn pointer(&self, p: &Param<'_>) -> &str {
+        self.text.get(p.pointer_at.clone()).unwrap_or_default()
     }
 }
 
@@ -72,8 +85,10 @@ pub fn params(schema: Option<&Value>) -> Params<'_> {
         root,
         out: Params::default(),
         ref_stack: Vec::new(),
+        pointer: String::new(),
+        name: String::new(),
     };
-    walker.object(root, "", "", 0);
+    walker.object(root, 0);
     walker.out
 }
 
@@ -81,6 +96,9 @@ struct Walker<'a> {
     root: &'a Value,
     out: Params<'a>,
     ref_stack: Vec<&'a str>,
+    /// Pointer and dotted name of where the walk is, grown and cut back as it goes.
+    pointer: String,
+    name: String,
 }
 
 /// The keywords of one schema object the walk reads, gathered in one pass over its keys.
@@ -110,7 +128,7 @@ impl<'a> Fields<'a> {
             return f;
         };
         if map.len() > SCAN_KEYS {
-            for key in [
+            let keys = [
                 "$ref",
                 "properties",
                 "required",
@@ -118,10 +136,8 @@ impl<'a> Fields<'a> {
                 "description",
                 "title",
                 "default",
-            ]
-            .into_iter()
-            .chain(BRANCH_KEYWORDS)
-            {
+            ];
+            for key in keys.into_iter().chain(BRANCH_KEYWORDS) {
                 if let Some(v) = map.get(key) {
                     f.set(key, v);
                 }
@@ -154,8 +170,8 @@ impl<'a> Fields<'a> {
         self.properties.is_some_and(|p| !p.is_empty())
     }
 
-    /// The subschemas of `allOf`, `anyOf` and `oneOf`, with their pointer suffixes.
-    fn branches(&self) -> impl Iterator<Item = (String, &'a Value)> + 'a {
+    /// The subschemas of `allOf`, `anyOf` and `oneOf`: keyword, index, subschema.
+    fn branches(&self) -> impl Iterator<Item = (&'static str, usize, &'a Value)> + 'a {
         let lists = self.branches;
         BRANCH_KEYWORDS
             .into_iter()
@@ -164,7 +180,7 @@ impl<'a> Fields<'a> {
                 list.unwrap_or_default()
                     .iter()
                     .enumerate()
-                    .map(move |(i, b)| (format!("/{c}/{i}"), b))
+                    .map(move |(i, b)| (c, i, b))
             })
     }
 }
@@ -193,8 +209,18 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// List the properties of an object schema under `prefix`.
-    fn object(&mut self, schema: &'a Value, prefix: &str, pointer: &str, depth: usize) {
+    /// Run `f` with `segments` appended to the current pointer, then cut it back.
+    fn at_pointer(&mut self, segments: &[&str], f: impl FnOnce(&mut Self)) {
+        let len = self.pointer.len();
+        for s in segments {
+            self.pointer.push_str(s);
+        }
+        f(self);
+        self.pointer.truncate(len);
+    }
+
+    /// List the properties of an object schema at the current location.
+    fn object(&mut self, schema: &'a Value, depth: usize) {
         if depth > MAX_DEPTH {
             self.out.truncated = true;
             return;
@@ -205,36 +231,34 @@ impl<'a> Walker<'a> {
         self.ref_stack.extend(pushed);
         let required = fields.required.unwrap_or_default();
         for (key, prop) in fields.properties.into_iter().flatten() {
-            let child_pointer = format!("{pointer}/properties/{}", escape_pointer(key));
             let is_required = required.iter().any(|v| v.as_str() == Some(key));
-            self.property(key, prop, prefix, &child_pointer, is_required, depth);
+            let (pointer_len, name_len) = (self.pointer.len(), self.name.len());
+            self.pointer.push_str("/properties/");
+            push_escaped(&mut self.pointer, key);
+            if !self.name.is_empty() {
+                self.name.push('.');
+            }
+            self.name.push_str(key);
+            self.property(key, prop, is_required, depth);
+            self.pointer.truncate(pointer_len);
+            self.name.truncate(name_len);
         }
-        for (suffix, branch) in fields.branches() {
-            self.object(branch, prefix, &format!("{pointer}{suffix}"), depth + 1);
+        for (keyword, i, branch) in fields.branches() {
+            let index = i.to_string();
+            self.at_pointer(&["/", keyword, "/", &index], |w| {
+                w.object(branch, depth + 1)
+            });
         }
         if pushed.is_some() {
             self.ref_stack.pop();
         }
     }
 
-    fn property(
-        &mut self,
-        key: &'a str,
-        prop: &'a Value,
-        prefix: &str,
-        pointer: &str,
-        required: bool,
-        depth: usize,
-    ) {
+    fn property(&mut self, key: &'a str, prop: &'a Value, required: bool, depth: usize) {
         if self.out.params.len() >= MAX_PARAMS {
             self.out.truncated = true;
             return;
         }
-        let name: Cow<'a, str> = if prefix.is_empty() {
-            Cow::Borrowed(key)
-        } else {
-            Cow::Owned(format!("{prefix}.{key}"))
-        };
         // Descriptions and defaults may sit beside the $ref or on the schema it names.
         let declared = Fields::of(prop);
         let resolved = self.resolve(prop, declared);
@@ -245,11 +269,15 @@ impl<'a> Walker<'a> {
             .or(declared.title)
             .or(fields.title)
             .unwrap_or_default();
-        let nested_name = name.clone();
+        let text = &mut self.out.text;
+        let name_at = text.len()..text.len() + self.name.len();
+        text.push_str(&self.name);
+        let pointer_at = text.len()..text.len() + self.pointer.len();
+        text.push_str(&self.pointer);
         self.out.params.push(Param {
-            name,
+            name_at,
+            pointer_at,
             key,
-            pointer: pointer.to_string(),
             schema,
             root: self.root,
             required,
@@ -258,35 +286,49 @@ impl<'a> Walker<'a> {
             depth,
         });
         if let Some(resolved) = resolved {
-            self.nested(resolved, &nested_name, pointer, depth + 1);
+            self.nested(resolved, depth + 1);
         }
     }
 
     /// Recurse into an object property or into array items that are objects.
-    fn nested(&mut self, resolved: Resolved<'a>, name: &str, pointer: &str, depth: usize) {
+    fn nested(&mut self, resolved: Resolved<'a>, depth: usize) {
         let (schema, fields, pushed) = resolved;
         self.ref_stack.extend(pushed);
         if fields.has_properties() {
-            self.object(schema, name, pointer, depth);
+            self.object(schema, depth);
         } else if let Some(items) = fields.items {
             let item = self.resolve(items, Fields::of(items));
             if item.is_some_and(|(_, f, _)| f.has_properties()) {
-                self.object(
-                    items,
-                    &format!("{name}[]"),
-                    &format!("{pointer}/items"),
-                    depth,
-                );
+                let name_len = self.name.len();
+                self.name.push_str("[]");
+                self.at_pointer(&["/items"], |w| w.object(items, depth));
+                self.name.truncate(name_len);
             }
         } else {
-            for (suffix, branch) in fields.branches() {
+            for (keyword, i, branch) in fields.branches() {
                 if let Some(r) = self.resolve(branch, Fields::of(branch)) {
-                    self.nested(r, name, &format!("{pointer}{suffix}"), depth + 1);
+                    let index = i.to_string();
+                    self.at_pointer(&["/", keyword, "/", &index], |w| w.nested(r, depth + 1));
                 }
             }
         }
         if pushed.is_some() {
             self.ref_stack.pop();
+        }
+    }
+}
+
+/// Append `key` escaped for a JSON pointer (RFC 6901).
+fn push_escaped(out: &mut String, key: &str) {
+    if !key.bytes().any(|b| b == b'~' || b == b'/') {
+        out.push_str(key);
+        return;
+    }
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
         }
     }
 }
@@ -409,7 +451,7 @@ mod tests {
             }}}
         });
         let p = params(Some(&schema));
-        let names: Vec<_> = p.params.iter().map(|p| p.name.as_ref()).collect();
+        let names: Vec<_> = p.params.iter().map(|q| p.name(q)).collect();
         assert_eq!(
             names,
             ["opts", "opts.force", "opts.self", "repo", "tags"],
@@ -419,7 +461,7 @@ mod tests {
         assert_eq!(p.params[1].default, Some(&json!(false)));
         assert_eq!(p.params[4].ty(), "array<string>");
         assert_eq!(p.params[4].enum_values(), [&json!("a"), &json!("b")]);
-        assert_eq!(p.params[1].pointer, "/properties/opts/properties/force");
+        assert_eq!(p.pointer(&p.params[1]), "/properties/opts/properties/force");
     }
 
     #[test]

@@ -98,8 +98,8 @@ pub struct Ctx<'a> {
     pub phrase_hits: Vec<phrases::PhraseHit>,
     /// The first sentence of the description.
     pub sentence: &'a str,
-    /// The verbs that open the first sentence: (category, base form, byte range).
-    pub lead: Vec<(Category, String, usize, usize)>,
+    /// The verbs that open the first sentence: (category, byte range in `sentence`).
+    pub lead: Vec<(Category, usize, usize)>,
     /// Every verb of the name: (token index, category, strength).
     pub name_verbs: Vec<(usize, Category, lexicon::Strength)>,
     /// The verb that says what the name does (see [`rules`]' `primary_of`).
@@ -244,29 +244,30 @@ pub fn classify(tool: &Tool) -> Verdict {
 
 /// Turn the hits into a verdict.
 fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
+    // Every hit is consumed: its strings move into the evidence.
     let (category, weight) = acc.leading().unwrap_or((Category::Read, 0));
     rules::after_decision(ctx, category, &mut acc);
     let mut risk = category.default_risk();
     let mut signals = Vec::new();
     let mut rules_fired = Vec::new();
-    let mut evidence = Vec::new();
     let mut findings = Vec::new();
     let mut agree = 0u32;
     let mut disagree = 0u32;
-    for hit in &acc.hits {
+    let mut evidence = Vec::with_capacity(acc.hits.len());
+    for hit in acc.hits {
         rules_fired.push(hit.rule.code);
-        let effect = match &hit.kind {
+        let effect = match hit.kind {
             HitKind::Category(c, w) => {
-                if *c == category {
-                    agree += u32::from(*w);
+                if c == category {
+                    agree += u32::from(w);
                 } else {
-                    disagree += u32::from(*w);
+                    disagree += u32::from(w);
                 }
                 format!("{} (weight {w})", c.as_str())
             }
             HitKind::Signal { to_critical } => {
                 signals.push(hit.rule.name);
-                risk = if *to_critical {
+                risk = if to_critical {
                     Risk::Critical
                 } else {
                     risk.max(category.default_risk().raised())
@@ -276,15 +277,15 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
             HitKind::Finding(message) => {
                 findings.push(Finding {
                     rule: hit.rule.code,
-                    message: message.clone(),
+                    message,
                 });
                 format!("finding {}", hit.rule.name)
             }
         };
         evidence.push(Evidence {
             rule: hit.rule.code,
-            source: hit.source.clone(),
-            quote: hit.quote.clone(),
+            source: hit.source,
+            quote: hit.quote,
             effect,
         });
     }

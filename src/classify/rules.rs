@@ -8,10 +8,11 @@
 
 use super::lexicon::{self, Strength};
 use super::phrases::{contains_ci, contains_word, find_ci, Phrases};
-use super::text::{self, quote, verb_base, words};
+use super::text::{self, lower, quote, verb_base, words};
 use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
+use std::borrow::Cow;
 
 /// When a rule runs: before the category is known (votes, most signals), or after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,33 +253,31 @@ fn filler(word: &str) -> bool {
 
 /// The verbs that open a sentence: the first verb after filler words and any verbs listed
 /// right after it ("Create, update or delete ..."). Byte ranges are into `sentence`.
-pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, String, usize, usize)> {
-    let ws = words(sentence);
+pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
+    // The opener, the verb and a short list after it: the first words are enough.
+    let ws: Vec<text::Word<'_>> = text::word_iter(sentence).take(40).collect();
     let mut out = Vec::new();
     let mut k = 0;
-    while k < ws.len() && k < 8 && filler(&ws[k].text.to_lowercase()) {
+    while k < ws.len() && k < 8 && filler(&lower(ws[k].text)) {
         k += 1;
     }
     let Some(first) = ws.get(k) else { return out };
-    let base = verb_base(first.text);
-    let Some((c, _)) = lexicon::verb(&base) else {
+    let Some((c, _)) = lexicon::verb(&verb_base(first.text)) else {
         return out;
     };
-    out.push((c, base, first.start, first.end));
+    out.push((c, first.start, first.end));
     let mut j = k + 1;
     while j < ws.len() {
         let between = &sentence[ws[j - 1].end..ws[j].start];
-        let lower = ws[j].text.to_lowercase();
-        if matches!(lower.as_str(), "or" | "and") {
+        if matches!(&*lower(ws[j].text), "or" | "and") {
             j += 1;
             continue;
         }
         let joined = between.contains(',')
             || between.contains('/')
-            || matches!(ws[j - 1].text.to_lowercase().as_str(), "or" | "and");
-        let base = verb_base(ws[j].text);
-        match lexicon::verb(&base) {
-            Some((c, _)) if joined => out.push((c, base, ws[j].start, ws[j].end)),
+            || matches!(&*lower(ws[j - 1].text), "or" | "and");
+        match lexicon::verb(&verb_base(ws[j].text)) {
+            Some((c, _)) if joined => out.push((c, ws[j].start, ws[j].end)),
             _ => break,
         }
         j += 1;
@@ -306,8 +305,8 @@ rule!(DESCRIPTION_VERB {
 
 fn check_description_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let (sentence, verbs) = (ctx.sentence, &ctx.lead);
-    if let Some((c, _, s, e)) = verbs.iter().max_by_key(|v| v.0).cloned() {
-        let from = verbs.first().map_or(s, |v| v.2);
+    if let Some(&(c, s, e)) = verbs.iter().max_by_key(|v| v.0) {
+        let from = verbs.first().map_or(s, |v| v.1);
         let q = quote(sentence, from, e, 60);
         acc.vote(&DESCRIPTION_VERB, c, 60, "description", q);
     }
@@ -345,7 +344,7 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let mut best: Option<(Category, usize, usize)> = None;
     let ws = words(text);
     for (i, w) in ws.iter().enumerate() {
-        let base = text::gerund_base(w.text).unwrap_or_else(|| verb_base(w.text));
+        let base = text::gerund_base(w.text).map_or_else(|| verb_base(w.text), Cow::Owned);
         let Some((c, Strength::Strong)) = lexicon::verb(&base) else {
             continue;
         };
@@ -371,7 +370,7 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
     ws[i.saturating_sub(3)..i].iter().any(|w| {
         matches!(
-            w.text.to_lowercase().as_str(),
+            &*lower(w.text),
             "not"
                 | "never"
                 | "no"
@@ -686,8 +685,8 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
                 &ACTION_ENUM,
                 Category::Execute,
                 85,
-                schema_source(p),
-                format!("{}: {}", p.name, values.join(", ")),
+                schema_source(ctx, p),
+                format!("{}: {}", ctx.params.name(p), values.join(", ")),
             );
             continue;
         }
@@ -704,16 +703,20 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
                     &ACTION_ENUM,
                     c,
                     85,
-                    schema_source(p),
-                    format!("{}: {v}", p.name),
+                    schema_source(ctx, p),
+                    format!("{}: {v}", ctx.params.name(p)),
                 );
             }
         }
     }
 }
 
-fn schema_source(p: &Param) -> String {
-    format!("inputSchema{}", p.pointer)
+fn schema_source(ctx: &Ctx<'_>, p: &Param) -> String {
+    format!("inputSchema{}", ctx.params.pointer(p))
+}
+
+fn param_name(ctx: &Ctx<'_>, p: &Param) -> String {
+    ctx.params.name(p).to_string()
 }
 
 rule!(CODE_PARAMETER {
@@ -737,8 +740,8 @@ fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             &CODE_PARAMETER,
             Category::Execute,
             75,
-            schema_source(p),
-            p.name.clone(),
+            schema_source(ctx, p),
+            param_name(ctx, p),
         );
     }
 }
@@ -807,8 +810,8 @@ fn check_query_language(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             &QUERY_LANGUAGE_PARAMETER,
             Category::Execute,
             75,
-            schema_source(p),
-            p.name.clone(),
+            schema_source(ctx, p),
+            param_name(ctx, p),
         );
     }
 }
@@ -900,8 +903,8 @@ fn check_money_params(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             &MONEY_PARAMETERS,
             Category::Financial,
             86,
-            schema_source(a),
-            format!("{} with {}", a.name, c.name),
+            schema_source(ctx, a),
+            format!("{} with {}", ctx.params.name(a), ctx.params.name(c)),
         );
     }
 }
@@ -941,7 +944,7 @@ fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             continue;
         }
         let word = &item[..word_end];
-        let Some((c, Strength::Strong)) = lexicon::verb(&word.to_lowercase()) else {
+        let Some((c, Strength::Strong)) = lexicon::verb(&lower(word)) else {
             continue;
         };
         if best.is_none_or(|b| c > b.0) {
@@ -1012,8 +1015,8 @@ fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             &WRITES_OUTPUT_FILE,
             Category::Write,
             81,
-            schema_source(p),
-            p.name.clone(),
+            schema_source(ctx, p),
+            param_name(ctx, p),
         );
     }
 }
@@ -1389,7 +1392,12 @@ fn check_free_form_code(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if let Some(p) = param_where(ctx, |k, p| {
         lexicon::code_param(k) && p.ty().contains("string")
     }) {
-        acc.signal(&FREE_FORM_CODE, false, schema_source(p), p.name.clone());
+        acc.signal(
+            &FREE_FORM_CODE,
+            false,
+            schema_source(ctx, p),
+            param_name(ctx, p),
+        );
     }
 }
 
@@ -1412,7 +1420,12 @@ rule!(SQL_PARAMETER {
 
 fn check_sql_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if let Some(p) = query_language_param(ctx) {
-        acc.signal(&SQL_PARAMETER, false, schema_source(p), p.name.clone());
+        acc.signal(
+            &SQL_PARAMETER,
+            false,
+            schema_source(ctx, p),
+            param_name(ctx, p),
+        );
     }
 }
 
@@ -1437,7 +1450,12 @@ fn check_url_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         ) || (k.ends_with("url") && k.len() > 3)
     });
     if let Some(p) = hit {
-        acc.signal(&URL_PARAMETER, false, schema_source(p), p.name.clone());
+        acc.signal(
+            &URL_PARAMETER,
+            false,
+            schema_source(ctx, p),
+            param_name(ctx, p),
+        );
     }
 }
 
@@ -1476,8 +1494,8 @@ fn check_path_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         acc.signal(
             &FILE_PATH_PARAMETER,
             false,
-            schema_source(p),
-            p.name.clone(),
+            schema_source(ctx, p),
+            param_name(ctx, p),
         );
     }
 }
@@ -1534,12 +1552,7 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let first_hit = ctx.phrase_hits(&HIDDEN).next().map(|h| (h.start, h.end));
     let found = hidden_in(full, first_hit)
         .map(|q| ("description".to_string(), q))
-        .or_else(|| {
-            ctx.params.params.iter().find_map(|p| {
-                let d = p.description;
-                hidden_in(d, HIDDEN.find(d)).map(|q| (schema_source(p), q))
-            })
-        })
+        .or_else(|| hidden_in_params(ctx))
         .or_else(|| {
             let n = ctx.tool.name.as_str();
             hidden_in(n, HIDDEN.find(n)).map(|q| ("name".to_string(), q))
@@ -1549,14 +1562,49 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+/// The first parameter description with hidden instructions, as (source, evidence).
+/// The descriptions are joined, one per line, and searched in one pass each for
+/// invisible characters and (lower-cased) for wording: the parameter that comes first
+/// wins, and within one parameter an invisible character wins, as for separate searches.
+fn hidden_in_params(ctx: &Ctx<'_>) -> Option<(String, String)> {
+    let params = &ctx.params.params;
+    let mut joined = String::with_capacity(params.iter().map(|p| p.description.len() + 1).sum());
+    let mut starts = Vec::with_capacity(params.len());
+    for p in params {
+        starts.push(joined.len());
+        joined.push_str(p.description);
+        joined.push('\n');
+    }
+    // A phrase never holds a line break, so no hit spans two descriptions.
+    let owner = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
+    let invisible = crate::markdown::find_invisible(&joined).map(|pos| (owner(pos), pos));
+    joined.make_ascii_lowercase();
+    let wording = HIDDEN
+        .find_in_lowercase(&joined)
+        .map(|(s, e)| (owner(s), s, e));
+    let (i, evidence) = match (invisible, wording) {
+        (Some((i, pos)), w) if w.is_none_or(|w| i <= w.0) => (
+            i,
+            invisible_evidence(params[i].description, pos - starts[i]),
+        ),
+        (_, Some((i, s, e))) => {
+            let d = params[i].description;
+            (i, quote(d, s - starts[i], e - starts[i], 80))
+        }
+        _ => return None,
+    };
+    Some((schema_source(ctx, &params[i]), evidence))
+}
+
+fn invisible_evidence(text: &str, pos: usize) -> String {
+    let c = text[pos..].chars().next().unwrap_or(' ');
+    format!("invisible character U+{:04X} at byte {pos}", c as u32)
+}
+
 /// The evidence of hidden instructions in `text`, given the first hidden-wording hit.
 fn hidden_in(text: &str, hit: Option<(usize, usize)>) -> Option<String> {
     if let Some(pos) = crate::markdown::find_invisible(text) {
-        let c = text[pos..].chars().next().unwrap_or(' ');
-        return Some(format!(
-            "invisible character U+{:04X} at byte {pos}",
-            c as u32
-        ));
+        return Some(invisible_evidence(text, pos));
     }
     hit.map(|(s, e)| quote(text, s, e, 80))
 }
@@ -1593,7 +1641,12 @@ fn check_force(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         )
     });
     if let Some(p) = hit {
-        acc.signal(&FORCE_OR_OVERWRITE, false, schema_source(p), p.name.clone());
+        acc.signal(
+            &FORCE_OR_OVERWRITE,
+            false,
+            schema_source(ctx, p),
+            param_name(ctx, p),
+        );
     }
 }
 

@@ -1,5 +1,7 @@
 //! Tokenizing names and descriptions. Matching is always on whole words.
 
+use std::borrow::Cow;
+
 /// Split a tool name into lower-case word tokens.
 ///
 /// Separators are anything not alphanumeric (`_`, `-`, `.`, `/`, `:`, spaces); camelCase
@@ -44,61 +46,80 @@ pub struct Word<'a> {
 
 /// The words (runs of letters, digits, `_` and `'`) of a text.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let in_word = c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
-        match (in_word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(Word {
-                    text: &text[s..i],
-                    start: s,
-                    end: i,
-                });
-                start = None;
+    word_iter(text).collect()
+}
+
+/// The words of a text, one at a time.
+pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let in_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
+        let (start, _) = chars.find(|&(_, c)| in_word(c))?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !in_word(c) {
+                end = i;
+                break;
             }
-            _ => {}
+            chars.next();
         }
+        Some(Word {
+            text: &text[start..end],
+            start,
+            end,
+        })
+    })
+}
+
+/// The word in lower case, borrowed when it already is.
+pub fn lower(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
     }
-    if let Some(s) = start {
-        out.push(Word {
-            text: &text[s..],
-            start: s,
-            end: text.len(),
-        });
-    }
-    out
 }
 
 /// Base form of an English verb as it appears in descriptions ("Deletes" -> "delete").
-pub fn verb_base(word: &str) -> String {
-    let w = word.to_lowercase();
-    let w = w.trim_matches(|c| c == '\'' || c == '’');
-    if let Some(stem) = w.strip_suffix("ies") {
-        if stem.len() >= 2 {
-            return format!("{stem}y");
-        }
-    }
-    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
-        if let Some(stem) = w.strip_suffix(suffix) {
-            return format!("{stem}{}", &suffix[..suffix.len() - 2]);
-        }
-    }
-    if w.len() > 3
+pub fn verb_base(word: &str) -> Cow<'_, str> {
+    let lowered = lower(word);
+    let w = lowered.trim_matches(|c| c == '\'' || c == '’');
+    // The base is a prefix of `w`, plus an ending for "-ies" words.
+    let (keep, add) = if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        (stem.len(), "y")
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| w.ends_with(s))
+    {
+        (w.len() - 2, "")
+    } else if w.len() > 3
         && w.ends_with('s')
         && !w.ends_with("ss")
         && !w.ends_with("us")
         && !w.ends_with("is")
     {
-        return w[..w.len() - 1].to_string();
+        (w.len() - 1, "")
+    } else {
+        (w.len(), "")
+    };
+    let offset = w.as_ptr() as usize - lowered.as_ptr() as usize;
+    match lowered {
+        Cow::Borrowed(b) if add.is_empty() => Cow::Borrowed(&b[offset..offset + keep]),
+        _ => Cow::Owned(format!("{}{add}", &w[..keep])),
     }
-    w.to_string()
 }
 
 /// Base form of a gerund ("deleting" -> "delete", "running" -> "run"), when it is a
 /// verb the lexicon knows.
 pub fn gerund_base(word: &str) -> Option<String> {
+    let b = word.as_bytes();
+    let tail = |s: &[u8]| b.len() >= s.len() && b[b.len() - s.len()..].eq_ignore_ascii_case(s);
+    if !(tail(b"ing") || tail(b"al") || tail(b"ion")) {
+        return None;
+    }
     let w = word.to_lowercase();
     let noun = match w.as_str() {
         "removal" => Some("remove"),
