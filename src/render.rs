@@ -354,7 +354,7 @@ fn tool_page(tera: &Tera, e: &ServerEntry<'_>, t: &ToolEntry<'_>, title: &str) -
             rule_name: crate::classify::rules::find(ev.rule).map_or("", |r| r.name),
             source: visible(&ev.source),
             quote: visible(&ev.quote),
-            effect: ev.effect.clone(),
+            effect: ev.effect.to_string(),
         })
         .collect();
     let pretty = |v: &Option<serde_json::Value>| {

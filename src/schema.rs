@@ -151,6 +151,20 @@ impl<'a> Fields<'a> {
     }
 
     fn set(&mut self, key: &str, v: &'a Value) {
+        // Most keys of a property schema (`type`, `enum`, `format`...) are none of these.
+        if !matches!(
+            key.as_bytes(),
+            [
+                b'$' | b'p' | b'r' | b'i' | b'a' | b'o' | b'd' | b't',
+                _,
+                _,
+                _,
+                ..
+            ]
+        ) || key == "type"
+        {
+            return;
+        }
         match key {
             "$ref" => self.reference = v.as_str(),
             "properties" => self.properties = v.as_object(),
@@ -246,7 +260,7 @@ impl<'a> Walker<'a> {
         for (keyword, i, branch) in fields.branches() {
             let index = i.to_string();
             self.at_pointer(&["/", keyword, "/", &index], |w| {
-                w.object(branch, depth + 1)
+                w.object(branch, depth + 1);
             });
         }
         if pushed.is_some() {

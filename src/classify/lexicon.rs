@@ -1,6 +1,9 @@
 //! Word lists the rules match against. Every entry is a whole word in base form.
 
 use crate::model::Category;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// How reliably a word is a verb when it appears in a tool name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -11,153 +14,495 @@ pub enum Strength {
     Strong,
 }
 
+/// Verbs of tools that only read.
+const READ: &[&str] = &[
+    "get",
+    "list",
+    "search",
+    "find",
+    "fetch",
+    "read",
+    "describe",
+    "show",
+    "view",
+    "lookup",
+    "retrieve",
+    "inspect",
+    "browse",
+    "count",
+    "validate",
+    "verify",
+    "preview",
+    "download",
+    "explain",
+    "summarize",
+    "summarise",
+    "analyze",
+    "analyse",
+    "calculate",
+    "convert",
+    "estimate",
+    "diff",
+    "compare",
+    "lint",
+    "resolve",
+    "discover",
+    "explore",
+    "scan",
+    "extract",
+    "parse",
+    "render",
+    "poll",
+    "wait",
+    "query",
+    "screenshot",
+    "snapshot",
+    "export",
+    "print",
+    "grep",
+    "tail",
+    "peek",
+    "identify",
+    "suggest",
+    "recommend",
+    "translate",
+    "detect",
+    "audit",
+    "measure",
+    "observe",
+    "capture",
+    "load",
+    "forecast",
+    "predict",
+    "generate",
+    "visualize",
+    "map",
+    "geocode",
+    "scrape",
+    "crawl",
+    "research",
+    "think",
+    "echo",
+    "ping",
+    "whoami",
+    "open",
+    "test",
+    "review",
+    "getall",
+    "sample",
+    "watch",
+    "status",
+    "check",
+    "log",
+    "logs",
+    "info",
+    "details",
+    "health",
+];
+
+/// Verbs of tools that create or change things, recoverably.
+const WRITE: &[&str] = &[
+    "create",
+    "add",
+    "update",
+    "set",
+    "put",
+    "edit",
+    "modify",
+    "rename",
+    "move",
+    "upload",
+    "save",
+    "write",
+    "insert",
+    "send",
+    "comment",
+    "assign",
+    "merge",
+    "schedule",
+    "publish",
+    "enable",
+    "disable",
+    "archive",
+    "close",
+    "reopen",
+    "tag",
+    "label",
+    "link",
+    "attach",
+    "import",
+    "patch",
+    "append",
+    "mark",
+    "star",
+    "approve",
+    "reply",
+    "forward",
+    "copy",
+    "clone",
+    "commit",
+    "push",
+    "checkout",
+    "init",
+    "register",
+    "subscribe",
+    "unsubscribe",
+    "invite",
+    "share",
+    "post",
+    "configure",
+    "store",
+    "record",
+    "replace",
+    "upsert",
+    "duplicate",
+    "new",
+    "make",
+    "draft",
+    "change",
+    "toggle",
+    "transition",
+    "pin",
+    "unpin",
+    "mute",
+    "unmute",
+    "follow",
+    "unfollow",
+    "like",
+    "react",
+    "branch",
+    "fork",
+    "sync",
+    "restore",
+    "stage",
+    "unstage",
+    "accept",
+    "reject",
+    "respond",
+    "answer",
+    "annotate",
+    "note",
+    "enqueue",
+    "flag",
+    "unflag",
+    "lock",
+    "unlock",
+    "grant",
+    "rotate",
+    "provision",
+    "allocate",
+    "reserve",
+    "book",
+    "memorize",
+    "remember",
+    "track",
+    "submit",
+    "confirm",
+    "protect",
+    "unprotect",
+    "apply",
+    "format",
+    "split",
+    "group",
+    "ungroup",
+    "sort",
+    "freeze",
+    "unfreeze",
+    "hide",
+    "unhide",
+    "tabulate",
+    "trash",
+    "request",
+    "notify",
+    "mention",
+    "release",
+    "bookmark",
+    "favorite",
+    "favourite",
+    "vote",
+    "rate",
+    "manage",
+    "config",
+    "setup",
+    "highlight",
+    "customize",
+    "customise",
+    "reorder",
+];
+
+/// Verbs of tools that run code, commands or other programs.
+const EXECUTE: &[&str] = &[
+    "run",
+    "execute",
+    "exec",
+    "eval",
+    "evaluate",
+    "invoke",
+    "trigger",
+    "deploy",
+    "start",
+    "stop",
+    "restart",
+    "reboot",
+    "scale",
+    "navigate",
+    "click",
+    "type",
+    "fill",
+    "press",
+    "hover",
+    "select",
+    "drag",
+    "call",
+    "launch",
+    "install",
+    "rerun",
+    "retry",
+    "rollout",
+    "rollback",
+    "reload",
+    "emulate",
+    "resize",
+    "scroll",
+    "focus",
+    "tap",
+    "swipe",
+    "keypress",
+    "upgrade",
+    "shell",
+    "spawn",
+    "fire",
+    "dispatch",
+    "bash",
+    "sh",
+    "cmd",
+    "interact",
+    "automate",
+    "process",
+    "build",
+    "compile",
+    "synthesize",
+    "recognize",
+    "complete",
+    "chat",
+    "prompt",
+    "ask",
+    "port",
+    "reconnect",
+    "connect",
+    "disconnect",
+    "sudo",
+    "mount",
+    "unmount",
+    "suspend",
+    "resume",
+    "pause",
+    "unpause",
+    "cancel",
+    "abort",
+    "interrupt",
+    "signal",
+    "go",
+    "back",
+    "reconcile",
+    "migrate",
+    "playback",
+    "play",
+    "activate",
+    "deactivate",
+    "turn",
+    "control",
+    "operate",
+    "handle",
+    "dial",
+];
+
+/// Verbs of tools that delete or irreversibly overwrite.
+const DESTRUCTIVE: &[&str] = &[
+    "delete",
+    "remove",
+    "drop",
+    "purge",
+    "wipe",
+    "truncate",
+    "destroy",
+    "revoke",
+    "terminate",
+    "kill",
+    "erase",
+    "unregister",
+    "uninstall",
+    "rm",
+    "del",
+    "cleanup",
+    "clean",
+    "clear",
+    "reset",
+    "discard",
+    "obliterate",
+    "prune",
+    "evict",
+    "nuke",
+    "shred",
+    "deregister",
+    "decommission",
+    "unlink",
+    "flush",
+    "overwrite",
+    "unset",
+    "detach",
+    "expunge",
+];
+
+/// Verbs of tools that move money.
+const FINANCIAL: &[&str] = &[
+    "pay", "refund", "payout", "purchase", "buy", "sell", "trade", "swap", "withdraw", "deposit",
+    "charge", "bill", "invoice", "tip", "donate", "bid", "stake", "unstake", "bridge", "mint",
+    "remit", "finalize", "void",
+];
+
+/// Words that are as often nouns in tool names as verbs: they count only when nothing better does.
+const WEAK: &[&str] = &[
+    "query",
+    "log",
+    "logs",
+    "status",
+    "check",
+    "info",
+    "details",
+    "health",
+    "test",
+    "map",
+    "format",
+    "sample",
+    "watch",
+    "record",
+    "note",
+    "label",
+    "tag",
+    "link",
+    "comment",
+    "branch",
+    "group",
+    "sort",
+    "config",
+    "setup",
+    "new",
+    "request",
+    "draft",
+    "review",
+    "chat",
+    "prompt",
+    "shell",
+    "bash",
+    "sh",
+    "cmd",
+    "trade",
+    "bill",
+    "invoice",
+    "charge",
+    "bridge",
+    "stake",
+    "tip",
+    "bid",
+    "mint",
+    "deposit",
+    "void",
+    "swap",
+    "flag",
+    "star",
+    "pin",
+    "lock",
+    "track",
+    "export",
+    "snapshot",
+    "screenshot",
+    "print",
+    "tail",
+    "release",
+    "rate",
+    "vote",
+    "like",
+    "share",
+    "store",
+    "split",
+    "manage",
+    "handle",
+    "operate",
+    "configure",
+    "drop",
+    "post",
+    "signal",
+    "back",
+    "go",
+    "turn",
+    "port",
+    "fire",
+    "book",
+    "audit",
+    "capture",
+    "run",
+    "build",
+];
+
+/// Every action word, with its category and strength. A word listed under two
+/// categories keeps the first.
+fn table() -> &'static HashMap<&'static str, (Category, Strength), BuildHasherDefault<FxHasher>> {
+    static TABLE: OnceLock<
+        HashMap<&'static str, (Category, Strength), BuildHasherDefault<FxHasher>>,
+    > = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = HashMap::default();
+        for (category, words) in [
+            (Category::Read, READ),
+            (Category::Write, WRITE),
+            (Category::Execute, EXECUTE),
+            (Category::Destructive, DESTRUCTIVE),
+            (Category::Financial, FINANCIAL),
+        ] {
+            for &w in words {
+                let strength = if WEAK.contains(&w) {
+                    Strength::Weak
+                } else {
+                    Strength::Strong
+                };
+                t.entry(w).or_insert((category, strength));
+            }
+        }
+        t
+    })
+}
+
 /// What an action word does, and how sure a name token of it is a verb.
 pub fn verb(word: &str) -> Option<(Category, Strength)> {
-    use Category::{Destructive, Execute, Financial, Read, Write};
-    use Strength::Strong;
-    let v = match word {
-        // Read
-        "get" | "list" | "search" | "find" | "fetch" | "read" | "describe" | "show" | "view"
-        | "lookup" | "retrieve" | "inspect" | "browse" | "count" | "validate" | "verify"
-        | "preview" | "download" | "explain" | "summarize" | "summarise" | "analyze"
-        | "analyse" | "calculate" | "convert" | "estimate" | "diff" | "compare" | "lint"
-        | "resolve" | "discover" | "explore" | "scan" | "extract" | "parse" | "render" | "poll"
-        | "wait" | "query" | "screenshot" | "snapshot" | "export" | "print" | "grep" | "tail"
-        | "peek" | "identify" | "suggest" | "recommend" | "translate" | "detect" | "audit"
-        | "measure" | "observe" | "capture" | "load" | "forecast" | "predict" | "generate"
-        | "visualize" | "map" | "geocode" | "scrape" | "crawl" | "research" | "think" | "echo"
-        | "ping" | "whoami" | "open" | "test" | "review" | "getall" | "sample" | "watch"
-        | "status" | "check" | "log" | "logs" | "info" | "details" | "health" => (Read, Strong),
-        // Write
-        "create" | "add" | "update" | "set" | "put" | "edit" | "modify" | "rename" | "move"
-        | "upload" | "save" | "write" | "insert" | "send" | "comment" | "assign" | "merge"
-        | "schedule" | "publish" | "enable" | "disable" | "archive" | "close" | "reopen"
-        | "tag" | "label" | "link" | "attach" | "import" | "patch" | "append" | "mark" | "star"
-        | "approve" | "reply" | "forward" | "copy" | "clone" | "commit" | "push" | "checkout"
-        | "init" | "register" | "subscribe" | "unsubscribe" | "invite" | "share" | "post"
-        | "configure" | "store" | "record" | "replace" | "upsert" | "duplicate" | "new"
-        | "make" | "draft" | "change" | "toggle" | "transition" | "pin" | "unpin" | "mute"
-        | "unmute" | "follow" | "unfollow" | "like" | "react" | "branch" | "fork" | "sync"
-        | "restore" | "stage" | "unstage" | "accept" | "reject" | "respond" | "answer"
-        | "annotate" | "note" | "enqueue" | "flag" | "unflag" | "lock" | "unlock" | "grant"
-        | "rotate" | "provision" | "allocate" | "reserve" | "book" | "memorize" | "remember"
-        | "track" | "submit" | "confirm" | "protect" | "unprotect" | "apply" | "format"
-        | "split" | "group" | "ungroup" | "sort" | "freeze" | "unfreeze" | "hide" | "unhide"
-        | "tabulate" | "trash" | "request" | "notify" | "mention" | "release" | "bookmark"
-        | "favorite" | "favourite" | "vote" | "rate" | "manage" | "config" | "setup"
-        | "highlight" | "customize" | "customise" | "reorder" => (Write, Strong),
-        // Execute
-        "run" | "execute" | "exec" | "eval" | "evaluate" | "invoke" | "trigger" | "deploy"
-        | "start" | "stop" | "restart" | "reboot" | "scale" | "navigate" | "click" | "type"
-        | "fill" | "press" | "hover" | "select" | "drag" | "call" | "launch" | "install"
-        | "rerun" | "retry" | "rollout" | "rollback" | "reload" | "emulate" | "resize"
-        | "scroll" | "focus" | "tap" | "swipe" | "keypress" | "upgrade" | "shell" | "spawn"
-        | "fire" | "dispatch" | "bash" | "sh" | "cmd" | "interact" | "automate" | "process"
-        | "build" | "compile" | "synthesize" | "recognize" | "complete" | "chat" | "prompt"
-        | "ask" | "port" | "reconnect" | "connect" | "disconnect" | "sudo" | "mount"
-        | "unmount" | "suspend" | "resume" | "pause" | "unpause" | "cancel" | "abort"
-        | "interrupt" | "signal" | "go" | "back" | "reconcile" | "migrate" | "playback"
-        | "play" | "activate" | "deactivate" | "turn" | "control" | "operate" | "handle"
-        | "dial" => (Execute, Strong),
-        // Destructive
-        "delete" | "remove" | "drop" | "purge" | "wipe" | "truncate" | "destroy" | "revoke"
-        | "terminate" | "kill" | "erase" | "unregister" | "uninstall" | "rm" | "del"
-        | "cleanup" | "clean" | "clear" | "reset" | "discard" | "obliterate" | "prune"
-        | "evict" | "nuke" | "shred" | "deregister" | "decommission" | "unlink" | "flush"
-        | "overwrite" | "unset" | "detach" | "expunge" => (Destructive, Strong),
-        // Financial
-        "pay" | "refund" | "payout" | "purchase" | "buy" | "sell" | "trade" | "swap"
-        | "withdraw" | "deposit" | "charge" | "bill" | "invoice" | "tip" | "donate" | "bid"
-        | "stake" | "unstake" | "bridge" | "mint" | "remit" | "finalize" | "void" => {
-            (Financial, Strong)
+    // No verb is longer than this; most words looked up are not verbs.
+    if word.len() > 16 {
+        return None;
+    }
+    table().get(word).copied()
+}
+
+/// A small, fast hash for short words (the multiply-rotate hash of the Rust compiler).
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
         }
-        _ => return None,
-    };
-    // Words that are as often nouns in tool names as verbs.
-    let weak = matches!(
-        word,
-        "query"
-            | "log"
-            | "logs"
-            | "status"
-            | "check"
-            | "info"
-            | "details"
-            | "health"
-            | "test"
-            | "map"
-            | "format"
-            | "sample"
-            | "watch"
-            | "record"
-            | "note"
-            | "label"
-            | "tag"
-            | "link"
-            | "comment"
-            | "branch"
-            | "group"
-            | "sort"
-            | "config"
-            | "setup"
-            | "new"
-            | "request"
-            | "draft"
-            | "review"
-            | "chat"
-            | "prompt"
-            | "shell"
-            | "bash"
-            | "sh"
-            | "cmd"
-            | "trade"
-            | "bill"
-            | "invoice"
-            | "charge"
-            | "bridge"
-            | "stake"
-            | "tip"
-            | "bid"
-            | "mint"
-            | "deposit"
-            | "void"
-            | "swap"
-            | "flag"
-            | "star"
-            | "pin"
-            | "lock"
-            | "track"
-            | "export"
-            | "snapshot"
-            | "screenshot"
-            | "print"
-            | "tail"
-            | "release"
-            | "rate"
-            | "vote"
-            | "like"
-            | "share"
-            | "store"
-            | "split"
-            | "manage"
-            | "handle"
-            | "operate"
-            | "configure"
-            | "drop"
-            | "post"
-            | "signal"
-            | "back"
-            | "go"
-            | "turn"
-            | "port"
-            | "fire"
-            | "book"
-            | "audit"
-            | "capture"
-            | "run"
-            | "build"
-    );
-    Some((v.0, if weak { Strength::Weak } else { v.1 }))
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A verb whose category depends on its object: `resolve_thread` writes, while
@@ -375,4 +720,36 @@ pub fn money_context_param(key: &str) -> bool {
             | "price"
             | "quantity"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_found_with_its_first_category() {
+        for (category, words) in [
+            (Category::Read, READ),
+            (Category::Write, WRITE),
+            (Category::Execute, EXECUTE),
+            (Category::Destructive, DESTRUCTIVE),
+            (Category::Financial, FINANCIAL),
+        ] {
+            for w in words {
+                assert!(w.len() <= 16, "{w} is longer than verb() looks");
+                let (c, _) = verb(w).expect("listed");
+                assert!(
+                    c <= category,
+                    "{w} keeps the first category it is listed under"
+                );
+            }
+        }
+        assert_eq!(
+            verb("delete"),
+            Some((Category::Destructive, Strength::Strong))
+        );
+        assert_eq!(verb("query"), Some((Category::Read, Strength::Weak)));
+        assert_eq!(verb("deletes"), None);
+        assert_eq!(verb("target"), None);
+    }
 }

@@ -46,11 +46,11 @@ pub struct Verdict {
 pub struct Evidence {
     pub rule: &'static str,
     /// `name`, `description`, `annotations`, or a JSON pointer into `inputSchema`.
-    pub source: String,
+    pub source: Cow<'static, str>,
     /// The words matched, quoted from the definition.
     pub quote: String,
     /// What the rule concluded from them.
-    pub effect: String,
+    pub effect: Cow<'static, str>,
 }
 
 /// A problem found in a tool's definition.
@@ -74,7 +74,7 @@ pub struct OverrideNote {
 pub struct Hit {
     pub rule: &'static rules::Rule,
     pub kind: HitKind,
-    pub source: String,
+    pub source: Cow<'static, str>,
     pub quote: String,
 }
 
@@ -129,17 +129,13 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let whole: Vec<usize> = rules::WHOLE_TEXT_LISTS
-            .iter()
-            .filter_map(|l| phrases::index_of(l))
-            .collect();
         let name_tokens = text::name_tokens(&tool.name);
         let name_verbs = rules::name_verbs(&name_tokens);
         let name_primary = rules::primary_of(&name_tokens, &name_verbs);
         let sentence = text::first_sentence(description);
         Ctx {
             tool,
-            phrase_hits: phrases::scan(full, cut, &whole),
+            phrase_hits: phrases::scan(full, cut),
             lead: rules::leading_verbs(sentence),
             sentence,
             name_tokens,
@@ -165,9 +161,16 @@ impl<'a> Ctx<'a> {
 }
 
 /// Collects the hits of all rules for one tool.
-#[derive(Default)]
 pub struct Acc {
     pub hits: Vec<Hit>,
+}
+
+impl Default for Acc {
+    fn default() -> Self {
+        Acc {
+            hits: Vec::with_capacity(12),
+        }
+    }
 }
 
 impl Acc {
@@ -176,7 +179,7 @@ impl Acc {
         rule: &'static rules::Rule,
         category: Category,
         weight: u8,
-        source: impl Into<String>,
+        source: impl Into<Cow<'static, str>>,
         quote: impl Into<String>,
     ) {
         self.hits.push(Hit {
@@ -191,7 +194,7 @@ impl Acc {
         &mut self,
         rule: &'static rules::Rule,
         to_critical: bool,
-        source: impl Into<String>,
+        source: impl Into<Cow<'static, str>>,
         quote: impl Into<String>,
     ) {
         self.hits.push(Hit {
@@ -206,7 +209,7 @@ impl Acc {
         &mut self,
         rule: &'static rules::Rule,
         message: String,
-        source: impl Into<String>,
+        source: impl Into<Cow<'static, str>>,
         quote: impl Into<String>,
     ) {
         self.hits.push(Hit {
@@ -263,7 +266,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
                 } else {
                     disagree += u32::from(w);
                 }
-                format!("{} (weight {w})", c.as_str())
+                Cow::Owned(format!("{} (weight {w})", c.as_str()))
             }
             HitKind::Signal { to_critical } => {
                 signals.push(hit.rule.name);
@@ -272,14 +275,14 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
                 } else {
                     risk.max(category.default_risk().raised())
                 };
-                format!("signal {}", hit.rule.name)
+                Cow::Borrowed(hit.rule.signal_effect)
             }
             HitKind::Finding(message) => {
                 findings.push(Finding {
                     rule: hit.rule.code,
                     message,
                 });
-                format!("finding {}", hit.rule.name)
+                Cow::Borrowed(hit.rule.finding_effect)
             }
         };
         evidence.push(Evidence {

@@ -71,6 +71,8 @@ struct Combined {
     ac: AhoCorasick,
     /// The list each pattern belongs to.
     list_of: Vec<usize>,
+    /// The lists searched past the cut.
+    whole_text: Vec<usize>,
 }
 
 fn build<'n>(needles: impl IntoIterator<Item = &'n str>) -> AhoCorasick {
@@ -92,7 +94,15 @@ fn combined() -> &'static Combined {
             .flat_map(|(i, l)| l.needles.iter().map(move |_| i))
             .collect();
         let ac = build(lists.iter().flat_map(|l| l.needles.iter().copied()));
-        Combined { ac, list_of }
+        let whole_text = super::rules::WHOLE_TEXT_LISTS
+            .iter()
+            .filter_map(|l| index_of(l))
+            .collect();
+        Combined {
+            ac,
+            list_of,
+            whole_text,
+        }
     })
 }
 
@@ -104,10 +114,11 @@ pub fn index_of(list: &Phrases) -> Option<usize> {
 }
 
 /// Every phrase of every registered list in `text`, sorted by position. Hits that end past
-/// `cut` are kept only for lists in `whole_text` (lists that must see the whole text,
-/// such as hidden instructions, which may sit at the very end).
-pub fn scan(text: &str, cut: usize, whole_text: &[usize]) -> Vec<PhraseHit> {
+/// `cut` are kept only for the lists of [`super::rules::WHOLE_TEXT_LISTS`] (hidden
+/// instructions may sit at the very end).
+pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     let c = combined();
+    let whole_text = &c.whole_text;
     let mut hits: Vec<PhraseHit> =
         c.ac.find_overlapping_iter(text)
             .map(|m| PhraseHit {
@@ -176,7 +187,7 @@ mod tests {
             for needle in list.needles {
                 assert_eq!(*needle, needle.to_ascii_lowercase(), "lists are lower-case");
                 let text = format!("x {} y", needle.to_uppercase());
-                let hits = scan(&text, text.len(), &[]);
+                let hits = scan(&text, text.len());
                 assert!(
                     hits.iter()
                         .any(|h| h.list == i && &text[h.start..h.end].to_lowercase() == needle),
@@ -202,9 +213,12 @@ mod tests {
     #[test]
     fn cut_drops_late_hits_except_whole_text_lists() {
         let text = "cannot be undone";
-        assert!(scan(text, 3, &[]).is_empty());
-        let all: Vec<usize> = (0..super::super::rules::PHRASE_LISTS.len()).collect();
-        assert!(!scan(text, 3, &all).is_empty());
-        assert!(!scan(text, text.len(), &[]).is_empty());
+        assert!(scan(text, 3).is_empty());
+        assert!(!scan(text, text.len()).is_empty());
+        let text = "Adds. <IMPORTANT>";
+        assert!(
+            !scan(text, 3).is_empty(),
+            "hidden instructions are found past the cut"
+        );
     }
 }

@@ -31,6 +31,10 @@ pub struct Rule {
     pub fires: &'static [&'static str],
     pub quiet: &'static [&'static str],
     pub check: fn(&Ctx<'_>, Option<Category>, &mut Acc),
+    /// The effect shown in evidence for this rule's signals: `signal <name>`.
+    pub signal_effect: &'static str,
+    /// The effect shown in evidence for this rule's findings: `finding <name>`.
+    pub finding_effect: &'static str,
 }
 
 impl std::fmt::Debug for Rule {
@@ -54,6 +58,8 @@ macro_rules! rule {
             fires: &[$($f),*],
             quiet: &[$($q),*],
             check: $check,
+            signal_effect: concat!("signal ", $name),
+            finding_effect: concat!("finding ", $name),
         };
     };
 }
@@ -711,8 +717,8 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
-fn schema_source(ctx: &Ctx<'_>, p: &Param) -> String {
-    format!("inputSchema{}", ctx.params.pointer(p))
+fn schema_source(ctx: &Ctx<'_>, p: &Param) -> Cow<'static, str> {
+    Cow::Owned(format!("inputSchema{}", ctx.params.pointer(p)))
 }
 
 fn param_name(ctx: &Ctx<'_>, p: &Param) -> String {
@@ -923,6 +929,15 @@ rule!(LISTS_OPERATIONS {
 });
 
 fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    // A list of items spans several lines, with a colon after each item's word; nothing
+    // listed can outdo a name that already moves money.
+    let name_category = ctx.name_primary.map(|p| p.1);
+    if name_category == Some(Category::Financial)
+        || !ctx.description.contains('\n')
+        || !ctx.description.contains(':')
+    {
+        return;
+    }
     let mut best: Option<(Category, usize, usize)> = None;
     let mut offset = 0;
     for line in ctx.description.split_inclusive('\n') {
@@ -952,7 +967,6 @@ fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             best = Some((c, at, at + word_end));
         }
     }
-    let name_category = ctx.name_primary.map(|p| p.1);
     if let Some((c, s, e)) = best.filter(|b| name_category.is_none_or(|n| b.0 > n)) {
         acc.vote(
             &LISTS_OPERATIONS,
@@ -1551,11 +1565,11 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let full = ctx.tool.description();
     let first_hit = ctx.phrase_hits(&HIDDEN).next().map(|h| (h.start, h.end));
     let found = hidden_in(full, first_hit)
-        .map(|q| ("description".to_string(), q))
+        .map(|q| (Cow::Borrowed("description"), q))
         .or_else(|| hidden_in_params(ctx))
         .or_else(|| {
             let n = ctx.tool.name.as_str();
-            hidden_in(n, HIDDEN.find(n)).map(|q| ("name".to_string(), q))
+            hidden_in(n, HIDDEN.find(n)).map(|q| (Cow::Borrowed("name"), q))
         });
     if let Some((source, q)) = found {
         acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
@@ -1566,7 +1580,7 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 /// The descriptions are joined, one per line, and searched in one pass each for
 /// invisible characters and (lower-cased) for wording: the parameter that comes first
 /// wins, and within one parameter an invisible character wins, as for separate searches.
-fn hidden_in_params(ctx: &Ctx<'_>) -> Option<(String, String)> {
+fn hidden_in_params(ctx: &Ctx<'_>) -> Option<(Cow<'static, str>, String)> {
     let params = &ctx.params.params;
     let mut joined = String::with_capacity(params.iter().map(|p| p.description.len() + 1).sum());
     let mut starts = Vec::with_capacity(params.len());

@@ -7,6 +7,44 @@ use std::borrow::Cow;
 /// Separators are anything not alphanumeric (`_`, `-`, `.`, `/`, `:`, spaces); camelCase
 /// and `HTTPRequest`-style boundaries split too; digits form their own tokens.
 pub fn name_tokens(name: &str) -> Vec<String> {
+    if !name.is_ascii() {
+        return name_tokens_chars(name);
+    }
+    // The same rules on bytes, for the usual ASCII name.
+    let b = name.as_bytes();
+    let mut tokens = Vec::with_capacity(4);
+    let mut start: Option<usize> = None;
+    let mut push = |from: usize, to: usize| tokens.push(name[from..to].to_ascii_lowercase());
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                push(s, i);
+            }
+            continue;
+        }
+        match start {
+            None => start = Some(i),
+            Some(s) => {
+                let prev = b[i - 1];
+                let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let boundary = (prev.is_ascii_lowercase() && c.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower)
+                    || prev.is_ascii_digit() != c.is_ascii_digit();
+                if boundary {
+                    push(s, i);
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        push(s, b.len());
+    }
+    tokens
+}
+
+/// [`name_tokens`] for any Unicode name.
+fn name_tokens_chars(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut tokens = Vec::new();
     let mut current = String::new();
@@ -192,12 +230,16 @@ pub fn quote(text: &str, start: usize, end: usize, max: usize) -> String {
     if let Some(nl) = text[end..e].find('\n') {
         e = end + nl;
     }
-    let q: String = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::new();
+    let mut out = String::with_capacity(e - s + 8);
     if s > 0 {
         out.push('…');
     }
-    out.push_str(&q);
+    for (i, w) in text[s..e].split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
     if e < text.len() {
         out.push('…');
     }
@@ -224,6 +266,13 @@ mod tests {
             name_tokens("s3Bucket2List"),
             ["s", "3", "bucket", "2", "list"]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_tokens_match_the_unicode_rules(name in "[a-zA-Z0-9_./: -]{0,24}") {
+            proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
+        }
     }
 
     #[test]
