@@ -7,7 +7,9 @@
 //! the original text case-insensitively keeps every offset an offset into the
 //! description itself, so quotes never need a second search.
 
-use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
 use std::sync::OnceLock;
 
 /// A list of lower-case ASCII phrases.
@@ -68,7 +70,9 @@ pub struct PhraseHit {
 }
 
 struct Combined {
-    ac: AhoCorasick,
+    dfa: DFA,
+    /// Length of the longest needle.
+    longest: usize,
     /// The list each pattern belongs to.
     list_of: Vec<usize>,
     /// The lists searched past the cut.
@@ -93,13 +97,21 @@ fn combined() -> &'static Combined {
             .enumerate()
             .flat_map(|(i, l)| l.needles.iter().map(move |_| i))
             .collect();
-        let ac = build(lists.iter().flat_map(|l| l.needles.iter().copied()));
+        let needles = || lists.iter().flat_map(|l| l.needles.iter().copied());
+        let dfa = DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(needles())
+            .expect("phrase lists are plain strings");
+        let longest = needles().map(str::len).max().unwrap_or(1);
         let whole_text = super::rules::WHOLE_TEXT_LISTS
             .iter()
             .filter_map(|l| index_of(l))
             .collect();
         Combined {
-            ac,
+            dfa,
+            longest,
             list_of,
             whole_text,
         }
@@ -118,18 +130,74 @@ pub fn index_of(list: &Phrases) -> Option<usize> {
 /// instructions may sit at the very end).
 pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     let c = combined();
-    let whole_text = &c.whole_text;
-    let mut hits: Vec<PhraseHit> =
-        c.ac.find_overlapping_iter(text)
-            .map(|m| PhraseHit {
-                list: c.list_of[m.pattern().as_usize()],
-                start: m.start(),
-                end: m.end(),
-            })
-            .filter(|h| h.end <= cut || whole_text.contains(&h.list))
-            .collect();
+    let bytes = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut record = |sid: StateID, end: usize| {
+        for k in 0..c.dfa.match_len(sid) {
+            let pattern = c.dfa.match_pattern(sid, k);
+            let list = c.list_of[pattern.as_usize()];
+            if end <= cut || c.whole_text.contains(&list) {
+                let start = end - c.dfa.pattern_len(pattern);
+                hits.push(PhraseHit { list, start, end });
+            }
+        }
+    };
+    let Ok(start) = c.dfa.start_state(Anchored::No) else {
+        return hits;
+    };
+    // Each step of a walk waits on the one before, so independent walks over parts of
+    // the text, interleaved, go several times faster than one.
+    let n = bytes.len();
+    let longest = c.longest;
+    if n >= 64 * longest {
+        walk::<4>(&c.dfa, start, bytes, longest, &mut record);
+    } else if n >= 4 * longest {
+        walk::<2>(&c.dfa, start, bytes, longest, &mut record);
+    } else {
+        walk::<1>(&c.dfa, start, bytes, longest, &mut record);
+    }
     hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
     hits
+}
+
+/// Walk the DFA over `bytes` in `W` interleaved parts, calling `record` at every match
+/// state with the end of the match. A part's walk starts `longest - 1` bytes early, so it
+/// sees every phrase that ends in its part, and it reports only those.
+fn walk<const W: usize>(
+    dfa: &DFA,
+    start: StateID,
+    bytes: &[u8],
+    longest: usize,
+    record: &mut impl FnMut(StateID, usize),
+) {
+    let n = bytes.len();
+    let part = n / W;
+    let bound = |w: usize| if w == W { n } else { w * part };
+    let from: [usize; W] = std::array::from_fn(|w| bound(w).saturating_sub(longest - 1));
+    let mut state = [start; W];
+    // Every part's walk is at least `part` bytes long.
+    for k in 0..part {
+        for w in 0..W {
+            let at = from[w] + k;
+            state[w] = dfa.next_state(Anchored::No, state[w], bytes[at]);
+            if dfa.is_match(state[w]) && at >= bound(w) {
+                record(state[w], at + 1);
+            }
+        }
+    }
+    for w in 0..W {
+        for (at, &b) in bytes
+            .iter()
+            .enumerate()
+            .take(bound(w + 1))
+            .skip(from[w] + part)
+        {
+            state[w] = dfa.next_state(Anchored::No, state[w], b);
+            if dfa.is_match(state[w]) && at >= bound(w) {
+                record(state[w], at + 1);
+            }
+        }
+    }
 }
 
 /// Where `needle` (ASCII) first occurs in `hay`, ignoring ASCII case.
@@ -207,6 +275,49 @@ mod tests {
                 assert!(list.find(&text).is_some());
             }
             assert_eq!(list.find_in_lowercase("zzzz"), None);
+        }
+    }
+
+    /// A plain overlapping search over every registered list, to check [`scan`] against.
+    fn plain_scan(text: &str) -> Vec<PhraseHit> {
+        static AC: OnceLock<AhoCorasick> = OnceLock::new();
+        let lists = super::super::rules::PHRASE_LISTS;
+        let ac = AC.get_or_init(|| build(lists.iter().flat_map(|l| l.needles.iter().copied())));
+        let list_of: Vec<usize> = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| l.needles.iter().map(move |_| i))
+            .collect();
+        let mut expected: Vec<PhraseHit> = ac
+            .find_overlapping_iter(text)
+            .map(|m| PhraseHit {
+                list: list_of[m.pattern().as_usize()],
+                start: m.start(),
+                end: m.end(),
+            })
+            .collect();
+        expected.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
+        expected
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The interleaved walks find exactly what a plain overlapping search finds.
+        #[test]
+        fn split_walks_match_a_plain_search(
+            text in "(permanently|Cannot be undone|tab|url|read-only|<important>|sql| |x|é|\n){0,600}"
+        ) {
+            proptest::prop_assert_eq!(scan(&text, text.len()), plain_scan(&text));
+        }
+    }
+
+    #[test]
+    fn split_walks_on_the_bundled_descriptions() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+        let catalog = crate::catalog::load(&dir).expect("bundled catalogue");
+        for tool in catalog.servers.iter().flat_map(|s| &s.tools) {
+            let d = tool.description();
+            assert_eq!(scan(d, d.len()), plain_scan(d), "{}", tool.name);
         }
     }
 

@@ -260,33 +260,35 @@ fn filler(word: &str) -> bool {
 /// The verbs that open a sentence: the first verb after filler words and any verbs listed
 /// right after it ("Create, update or delete ..."). Byte ranges are into `sentence`.
 pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
-    // The opener, the verb and a short list after it: the first words are enough.
-    let ws: Vec<text::Word<'_>> = text::word_iter(sentence).take(40).collect();
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < ws.len() && k < 8 && filler(&lower(ws[k].text)) {
-        k += 1;
-    }
-    let Some(first) = ws.get(k) else { return out };
+    let mut ws = text::word_iter(sentence);
+    let mut skipped = 0;
+    let first = loop {
+        let Some(w) = ws.next() else { return out };
+        if skipped < 8 && filler(&lower(w.text)) {
+            skipped += 1;
+            continue;
+        }
+        break w;
+    };
     let Some((c, _)) = lexicon::verb(&verb_base(first.text)) else {
         return out;
     };
     out.push((c, first.start, first.end));
-    let mut j = k + 1;
-    while j < ws.len() {
-        let between = &sentence[ws[j - 1].end..ws[j].start];
-        if matches!(&*lower(ws[j].text), "or" | "and") {
-            j += 1;
+    let mut prev = first;
+    for w in ws {
+        let between = &sentence[prev.end..w.start];
+        let prev_joins = matches!(&*lower(prev.text), "or" | "and");
+        if matches!(&*lower(w.text), "or" | "and") {
+            prev = w;
             continue;
         }
-        let joined = between.contains(',')
-            || between.contains('/')
-            || matches!(&*lower(ws[j - 1].text), "or" | "and");
-        match lexicon::verb(&verb_base(ws[j].text)) {
-            Some((c, _)) if joined => out.push((c, ws[j].start, ws[j].end)),
+        let joined = between.contains(',') || between.contains('/') || prev_joins;
+        match lexicon::verb(&verb_base(w.text)) {
+            Some((c, _)) if joined => out.push((c, w.start, w.end)),
             _ => break,
         }
-        j += 1;
+        prev = w;
     }
     out
 }
@@ -1566,48 +1568,46 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let first_hit = ctx.phrase_hits(&HIDDEN).next().map(|h| (h.start, h.end));
     let found = hidden_in(full, first_hit)
         .map(|q| (Cow::Borrowed("description"), q))
-        .or_else(|| hidden_in_params(ctx))
-        .or_else(|| {
-            let n = ctx.tool.name.as_str();
-            hidden_in(n, HIDDEN.find(n)).map(|q| (Cow::Borrowed("name"), q))
-        });
+        .or_else(|| hidden_in_params_or_name(ctx));
     if let Some((source, q)) = found {
         acc.signal(&HIDDEN_INSTRUCTIONS, true, source, q);
     }
 }
 
-/// The first parameter description with hidden instructions, as (source, evidence).
-/// The descriptions are joined, one per line, and searched in one pass each for
-/// invisible characters and (lower-cased) for wording: the parameter that comes first
-/// wins, and within one parameter an invisible character wins, as for separate searches.
-fn hidden_in_params(ctx: &Ctx<'_>) -> Option<(Cow<'static, str>, String)> {
+/// The first parameter description, or else the name, with hidden instructions, as
+/// (source, evidence). The texts are joined, one per line, and searched in one pass each
+/// for invisible characters and (lower-cased) for wording: the text that comes first
+/// wins, and within one text an invisible character wins, as for separate searches.
+fn hidden_in_params_or_name(ctx: &Ctx<'_>) -> Option<(Cow<'static, str>, String)> {
     let params = &ctx.params.params;
-    let mut joined = String::with_capacity(params.iter().map(|p| p.description.len() + 1).sum());
-    let mut starts = Vec::with_capacity(params.len());
-    for p in params {
+    let name = ctx.tool.name.as_str();
+    let texts = || params.iter().map(|p| p.description).chain([name]);
+    let mut joined = String::with_capacity(texts().map(|t| t.len() + 1).sum());
+    let mut starts = Vec::with_capacity(params.len() + 1);
+    for t in texts() {
         starts.push(joined.len());
-        joined.push_str(p.description);
+        joined.push_str(t);
         joined.push('\n');
     }
-    // A phrase never holds a line break, so no hit spans two descriptions.
+    // A phrase never holds a line break, so no hit spans two texts.
     let owner = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
     let invisible = crate::markdown::find_invisible(&joined).map(|pos| (owner(pos), pos));
     joined.make_ascii_lowercase();
     let wording = HIDDEN
         .find_in_lowercase(&joined)
         .map(|(s, e)| (owner(s), s, e));
+    let text = |i: usize| params.get(i).map_or(name, |p| p.description);
     let (i, evidence) = match (invisible, wording) {
-        (Some((i, pos)), w) if w.is_none_or(|w| i <= w.0) => (
-            i,
-            invisible_evidence(params[i].description, pos - starts[i]),
-        ),
-        (_, Some((i, s, e))) => {
-            let d = params[i].description;
-            (i, quote(d, s - starts[i], e - starts[i], 80))
+        (Some((i, pos)), w) if w.is_none_or(|w| i <= w.0) => {
+            (i, invisible_evidence(text(i), pos - starts[i]))
         }
+        (_, Some((i, s, e))) => (i, quote(text(i), s - starts[i], e - starts[i], 80)),
         _ => return None,
     };
-    Some((schema_source(ctx, &params[i]), evidence))
+    let source = params
+        .get(i)
+        .map_or(Cow::Borrowed("name"), |p| schema_source(ctx, p));
+    Some((source, evidence))
 }
 
 fn invisible_evidence(text: &str, pos: usize) -> String {

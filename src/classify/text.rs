@@ -89,22 +89,41 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
 
 /// The words of a text, one at a time.
 pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Whether the character at byte `i` is part of a word, and its length.
+    let class = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric() || b == b'_' || b == b'\'', 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric() || c == '’', c.len_utf8())
+        }
+    };
     std::iter::from_fn(move || {
-        let in_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
-        let (start, _) = chars.find(|&(_, c)| in_word(c))?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !in_word(c) {
-                end = i;
+        while at < bytes.len() {
+            let (in_word, len) = class(at);
+            if in_word {
                 break;
             }
-            chars.next();
+            at += len;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (in_word, len) = class(at);
+            if !in_word {
+                break;
+            }
+            at += len;
         }
         Some(Word {
-            text: &text[start..end],
+            text: &text[start..at],
             start,
-            end,
+            end: at,
         })
     })
 }
@@ -194,10 +213,14 @@ pub fn first_sentence(text: &str) -> &str {
         end -= 1;
     }
     let head = &text[..end];
+    // Only ASCII bytes can end a sentence, and an ASCII byte is a whole character.
     let stop = head
-        .char_indices()
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'.' | b';' | b'\n'))
+        .map(|(i, b)| (i, char::from(b)))
         .find(|&(i, c)| {
-            let rest = &head[i + c.len_utf8()..];
+            let rest = &head[i + 1..];
             let ends = match c {
                 '.' | ';' => rest.chars().next().is_none_or(char::is_whitespace),
                 // A line break ends a sentence only before a blank line, a list or a heading.
@@ -273,6 +296,15 @@ mod tests {
         fn ascii_tokens_match_the_unicode_rules(name in "[a-zA-Z0-9_./: -]{0,24}") {
             proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
         }
+    }
+
+    #[test]
+    fn words_split_on_anything_but_letters_digits_and_apostrophes() {
+        let t = "Don’t delete_it, café 42x! l'été";
+        let ws: Vec<&str> = words(t).iter().map(|w| w.text).collect();
+        assert_eq!(ws, ["Don’t", "delete_it", "café", "42x", "l'été"]);
+        assert!(words(t).iter().all(|w| &t[w.start..w.end] == w.text));
+        assert!(words("  ,; ").is_empty());
     }
 
     #[test]
