@@ -2,6 +2,10 @@
 //!
 //! `cargo bench --bench classify`; criterion reports elements (tools) per second.
 
+// The allocator of the `toolcat` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
 

@@ -88,6 +88,10 @@ pub fn params(schema: Option<&Value>) -> Params<'_> {
         pointer: String::new(),
         name: String::new(),
     };
+    if let Some(props) = root.get("properties").and_then(Value::as_object) {
+        walker.out.params.reserve(props.len());
+        walker.out.text.reserve(props.len() * 32);
+    }
     walker.object(root, 0);
     walker.out
 }
@@ -104,14 +108,15 @@ struct Walker<'a> {
 /// The keywords of one schema object the walk reads, gathered in one pass over its keys.
 #[derive(Default, Clone, Copy)]
 struct Fields<'a> {
-    reference: Option<&'a str>,
+    // References to the `Value`s themselves keep this small: it is passed around a lot.
+    reference: Option<&'a String>,
     properties: Option<&'a Map<String, Value>>,
-    required: Option<&'a [Value]>,
+    required: Option<&'a Vec<Value>>,
     items: Option<&'a Value>,
     /// `allOf`, `anyOf`, `oneOf`.
-    branches: [Option<&'a [Value]>; 3],
-    description: Option<&'a str>,
-    title: Option<&'a str>,
+    branches: [Option<&'a Vec<Value>>; 3],
+    description: Option<&'a String>,
+    title: Option<&'a String>,
     default: Option<&'a Value>,
 }
 
@@ -151,30 +156,16 @@ impl<'a> Fields<'a> {
     }
 
     fn set(&mut self, key: &str, v: &'a Value) {
-        // Most keys of a property schema (`type`, `enum`, `format`...) are none of these.
-        if !matches!(
-            key.as_bytes(),
-            [
-                b'$' | b'p' | b'r' | b'i' | b'a' | b'o' | b'd' | b't',
-                _,
-                _,
-                _,
-                ..
-            ]
-        ) || key == "type"
-        {
-            return;
-        }
         match key {
-            "$ref" => self.reference = v.as_str(),
+            "$ref" => self.reference = string(v),
             "properties" => self.properties = v.as_object(),
-            "required" => self.required = v.as_array().map(Vec::as_slice),
+            "required" => self.required = v.as_array(),
             "items" => self.items = Some(v).filter(|i| i.is_object()),
-            "allOf" => self.branches[0] = v.as_array().map(Vec::as_slice),
-            "anyOf" => self.branches[1] = v.as_array().map(Vec::as_slice),
-            "oneOf" => self.branches[2] = v.as_array().map(Vec::as_slice),
-            "description" => self.description = v.as_str(),
-            "title" => self.title = v.as_str(),
+            "allOf" => self.branches[0] = v.as_array(),
+            "anyOf" => self.branches[1] = v.as_array(),
+            "oneOf" => self.branches[2] = v.as_array(),
+            "description" => self.description = string(v),
+            "title" => self.title = string(v),
             "default" => self.default = Some(v),
             _ => {}
         }
@@ -191,11 +182,19 @@ impl<'a> Fields<'a> {
             .into_iter()
             .zip(lists)
             .flat_map(|(c, list)| {
-                list.unwrap_or_default()
+                list.map(Vec::as_slice)
+                    .unwrap_or_default()
                     .iter()
                     .enumerate()
                     .map(move |(i, b)| (c, i, b))
             })
+    }
+}
+
+fn string(v: &Value) -> Option<&String> {
+    match v {
+        Value::String(s) => Some(s),
+        _ => None,
     }
 }
 
@@ -205,7 +204,7 @@ type Resolved<'a> = (&'a Value, Fields<'a>, Option<&'a str>);
 impl<'a> Walker<'a> {
     /// Follow a local `$ref`; `None` for non-local, missing or cyclic refs.
     fn resolve(&mut self, schema: &'a Value, fields: Fields<'a>) -> Option<Resolved<'a>> {
-        let Some(reference) = fields.reference else {
+        let Some(reference) = fields.reference.map(String::as_str) else {
             return Some((schema, fields, None));
         };
         let Some(pointer) = reference.strip_prefix('#') else {
@@ -243,7 +242,7 @@ impl<'a> Walker<'a> {
             return;
         };
         self.ref_stack.extend(pushed);
-        let required = fields.required.unwrap_or_default();
+        let required = fields.required.map(Vec::as_slice).unwrap_or_default();
         for (key, prop) in fields.properties.into_iter().flatten() {
             let is_required = required.iter().any(|v| v.as_str() == Some(key));
             let (pointer_len, name_len) = (self.pointer.len(), self.name.len());
@@ -282,7 +281,7 @@ impl<'a> Walker<'a> {
             .or(fields.description)
             .or(declared.title)
             .or(fields.title)
-            .unwrap_or_default();
+            .map_or("", String::as_str);
         let text = &mut self.out.text;
         let name_at = text.len()..text.len() + self.name.len();
         text.push_str(&self.name);

@@ -8,7 +8,7 @@
 
 use super::lexicon::{self, Strength};
 use super::phrases::{contains_ci, contains_word, find_ci, Phrases};
-use super::text::{self, lower, quote, verb_base, words};
+use super::text::{self, quote, with_lower, with_verb_base, words};
 use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
@@ -106,6 +106,7 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &BULK_WORDING,
     &QUERY_LANGUAGE_WORDS,
     &BROWSER_WORDS,
+    &LINE_BREAKS,
     &HIDDEN,
 ];
 
@@ -265,26 +266,27 @@ pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
     let mut skipped = 0;
     let first = loop {
         let Some(w) = ws.next() else { return out };
-        if skipped < 8 && filler(&lower(w.text)) {
+        if skipped < 8 && with_lower(w.text, filler) {
             skipped += 1;
             continue;
         }
         break w;
     };
-    let Some((c, _)) = lexicon::verb(&verb_base(first.text)) else {
+    let Some((c, _)) = with_verb_base(first.text, lexicon::verb) else {
         return out;
     };
     out.push((c, first.start, first.end));
     let mut prev = first;
     for w in ws {
         let between = &sentence[prev.end..w.start];
-        let prev_joins = matches!(&*lower(prev.text), "or" | "and");
-        if matches!(&*lower(w.text), "or" | "and") {
+        let conjunction = |t: &str| with_lower(t, |l| matches!(l, "or" | "and"));
+        let prev_joins = conjunction(prev.text);
+        if conjunction(w.text) {
             prev = w;
             continue;
         }
         let joined = between.contains(',') || between.contains('/') || prev_joins;
-        match lexicon::verb(&verb_base(w.text)) {
+        match with_verb_base(w.text, lexicon::verb) {
             Some((c, _)) if joined => out.push((c, w.start, w.end)),
             _ => break,
         }
@@ -352,8 +354,11 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let mut best: Option<(Category, usize, usize)> = None;
     let ws = words(text);
     for (i, w) in ws.iter().enumerate() {
-        let base = text::gerund_base(w.text).map_or_else(|| verb_base(w.text), Cow::Owned);
-        let Some((c, Strength::Strong)) = lexicon::verb(&base) else {
+        let verb = match text::gerund_base(w.text) {
+            Some(g) => lexicon::verb(&g),
+            None => with_verb_base(w.text, lexicon::verb),
+        };
+        let Some((c, Strength::Strong)) = verb else {
             continue;
         };
         if c == Category::Read || negated(&ws, i) {
@@ -377,19 +382,21 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 /// Whether word `i` is negated by one of the three words before it.
 fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
     ws[i.saturating_sub(3)..i].iter().any(|w| {
-        matches!(
-            &*lower(w.text),
-            "not"
-                | "never"
-                | "no"
-                | "without"
-                | "doesn't"
-                | "don't"
-                | "won't"
-                | "cannot"
-                | "can't"
-                | "nor"
-        )
+        with_lower(w.text, |l| {
+            matches!(
+                l,
+                "not"
+                    | "never"
+                    | "no"
+                    | "without"
+                    | "doesn't"
+                    | "don't"
+                    | "won't"
+                    | "cannot"
+                    | "can't"
+                    | "nor"
+            )
+        })
     })
 }
 
@@ -486,7 +493,7 @@ fn permanently_verb(ctx: &Ctx<'_>) -> Option<(usize, usize)> {
     let (s, _) = phrase(ctx, &PERMANENTLY)?;
     let ws = words(&ctx.description[s..]);
     ws.iter().skip(1).take(2).find_map(|w| {
-        let (c, _) = lexicon::verb(&verb_base(w.text))?;
+        let (c, _) = with_verb_base(w.text, lexicon::verb)?;
         (c == Category::Destructive).then_some((s, s + w.end))
     })
 }
@@ -934,18 +941,14 @@ fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     // A list of items spans several lines, with a colon after each item's word; nothing
     // listed can outdo a name that already moves money.
     let name_category = ctx.name_primary.map(|p| p.1);
-    if name_category == Some(Category::Financial)
-        || !ctx.description.contains('\n')
-        || !ctx.description.contains(':')
-    {
+    if name_category == Some(Category::Financial) {
         return;
     }
+    let d = ctx.description;
+    let line_starts = std::iter::once(0).chain(ctx.phrase_hits(&LINE_BREAKS).map(|h| h.end));
     let mut best: Option<(Category, usize, usize)> = None;
-    let mut offset = 0;
-    for line in ctx.description.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start();
+    for start in line_starts {
+        let trimmed = d[start..].trim_start_matches([' ', '\t', '\r']);
         let Some(item) = trimmed
             .strip_prefix("- ")
             .or_else(|| trimmed.strip_prefix("* "))
@@ -961,24 +964,22 @@ fn check_lists_operations(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             continue;
         }
         let word = &item[..word_end];
-        let Some((c, Strength::Strong)) = lexicon::verb(&lower(word)) else {
+        let Some((c, Strength::Strong)) = with_lower(word, lexicon::verb) else {
             continue;
         };
         if best.is_none_or(|b| c > b.0) {
-            let at = start + (line.len() - item.len());
+            // `item` runs to the end of the description.
+            let at = d.len() - item.len();
             best = Some((c, at, at + word_end));
         }
     }
     if let Some((c, s, e)) = best.filter(|b| name_category.is_none_or(|n| b.0 > n)) {
-        acc.vote(
-            &LISTS_OPERATIONS,
-            c,
-            84,
-            "description",
-            quote(ctx.description, s, e, 60),
-        );
+        acc.vote(&LISTS_OPERATIONS, c, 84, "description", quote(d, s, e, 60));
     }
 }
+
+/// Where the description's lines start: after each line break.
+static LINE_BREAKS: Phrases = Phrases::new(&["\n"]);
 
 rule!(WRITES_OUTPUT_FILE {
     code: "TC018",

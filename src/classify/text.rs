@@ -128,45 +128,54 @@ pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
     })
 }
 
-/// The word in lower case, borrowed when it already is.
-pub fn lower(word: &str) -> Cow<'_, str> {
-    if word
-        .bytes()
-        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-    {
-        Cow::Owned(word.to_lowercase())
-    } else {
-        Cow::Borrowed(word)
+/// Call `f` with the word in lower case; short ASCII words are lowered on the stack.
+pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const N: usize = 32;
+    if word.len() <= N && word.is_ascii() {
+        let mut buf = [0u8; N];
+        let b = &mut buf[..word.len()];
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        if let Ok(s) = std::str::from_utf8(b) {
+            return f(s);
+        }
     }
+    f(&word.to_lowercase())
 }
 
-/// Base form of an English verb as it appears in descriptions ("Deletes" -> "delete").
-pub fn verb_base(word: &str) -> Cow<'_, str> {
-    let lowered = lower(word);
-    let w = lowered.trim_matches(|c| c == '\'' || c == '’');
-    // The base is a prefix of `w`, plus an ending for "-ies" words.
-    let (keep, add) = if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
-        (stem.len(), "y")
-    } else if ["sses", "shes", "ches", "xes", "zes"]
+/// Call `f` with the base form of an English verb as it appears in descriptions
+/// ("Deletes" -> "delete").
+pub fn with_verb_base<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_lower(word, |w| f(&base_form(w)))
+}
+
+/// [`with_verb_base`], returning the base form.
+pub fn verb_base(word: &str) -> String {
+    with_verb_base(word, str::to_string)
+}
+
+/// The base form of a lower-case word.
+fn base_form(w: &str) -> Cow<'_, str> {
+    let w = w.trim_matches(|c| c == '\'' || c == '’');
+    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        return Cow::Owned(format!("{stem}y"));
+    }
+    let keep = if ["sses", "shes", "ches", "xes", "zes"]
         .iter()
         .any(|s| w.ends_with(s))
     {
-        (w.len() - 2, "")
+        w.len() - 2
     } else if w.len() > 3
         && w.ends_with('s')
         && !w.ends_with("ss")
         && !w.ends_with("us")
         && !w.ends_with("is")
     {
-        (w.len() - 1, "")
+        w.len() - 1
     } else {
-        (w.len(), "")
+        w.len()
     };
-    let offset = w.as_ptr() as usize - lowered.as_ptr() as usize;
-    match lowered {
-        Cow::Borrowed(b) if add.is_empty() => Cow::Borrowed(&b[offset..offset + keep]),
-        _ => Cow::Owned(format!("{}{add}", &w[..keep])),
-    }
+    Cow::Borrowed(&w[..keep])
 }
 
 /// Base form of a gerund ("deleting" -> "delete", "running" -> "run"), when it is a
