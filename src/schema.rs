@@ -7,7 +7,6 @@
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::ops::Range;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
 pub const MAX_DEPTH: usize = 32;
@@ -19,8 +18,8 @@ pub const MAX_PARAMS: usize = 2_000;
 /// one buffer of [`Params`] ([`Params::name`], [`Params::pointer`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param<'a> {
-    name_at: Range<usize>,
-    pointer_at: Range<usize>,
+    name_at: (u32, u32),
+    pointer_at: (u32, u32),
     /// The last segment of the path: the property's own name.
     pub key: &'a str,
     /// The property's schema, with a local `$ref` followed.
@@ -67,12 +66,30 @@ impl<'a> Params<'a> {
     /// Dotted path from the top of the arguments (`items[]` marks array elements), such
     /// as `options.force`.
     pub fn name(&self, p: &Param<'_>) -> &str {
-        self.text.get(p.name_at.clone()).unwrap_or_default()
+        span(&self.text, p.name_at)
     }
 
     /// JSON pointer of the parameter's schema inside `inputSchema`.
     pub fn pointer(&self, p: &Param<'_>) -> &str {
-        self.text.get(p.pointer_at.clone()).unwrap_or_default()
+        span(&self.text, p.pointer_at)
+    }
+}
+
+/// The text of a span of [`Params::text`].
+fn span(text: &str, (start, end): (u32, u32)) -> &str {
+    text.get(start as usize..end as usize).unwrap_or_default()
+}
+
+/// Append `s` to the buffer and return its span. Names and pointers are bounded by the
+/// schema's size; a buffer past 4 GiB keeps empty spans rather than wrapping.
+fn push_span(text: &mut String, s: &str) -> (u32, u32) {
+    let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    text.push_str(s);
+    let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    if end == u32::MAX {
+        (end, end)
+    } else {
+        (start, end)
     }
 }
 
@@ -283,10 +300,8 @@ impl<'a> Walker<'a> {
             .or(fields.title)
             .map_or("", String::as_str);
         let text = &mut self.out.text;
-        let name_at = text.len()..text.len() + self.name.len();
-        text.push_str(&self.name);
-        let pointer_at = text.len()..text.len() + self.pointer.len();
-        text.push_str(&self.pointer);
+        let name_at = push_span(text, &self.name);
+        let pointer_at = push_span(text, &self.pointer);
         self.out.params.push(Param {
             name_at,
             pointer_at,

@@ -17,6 +17,7 @@ use crate::model::{Category, Risk, Tool};
 use crate::schema::{self, Params};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Descriptions longer than this are scanned only this far for wording (hidden
 /// instructions are looked for in the whole text).
@@ -107,6 +108,8 @@ pub struct Ctx<'a> {
     pub params: Params<'a>,
     /// Lower-case key of each parameter, in the order of `params.params`.
     pub param_keys: Vec<Cow<'a, str>>,
+    /// Facts about the parameters that more than one rule asks for, found once.
+    pub(crate) shared: rules::Shared,
 }
 
 impl<'a> Ctx<'a> {
@@ -144,6 +147,7 @@ impl<'a> Ctx<'a> {
             description,
             params,
             param_keys,
+            shared: rules::Shared::default(),
         }
     }
 
@@ -266,7 +270,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
                 } else {
                     disagree += u32::from(w);
                 }
-                Cow::Owned(format!("{} (weight {w})", c.as_str()))
+                Cow::Borrowed(vote_effect(c, w))
             }
             HitKind::Signal { to_critical } => {
                 signals.push(hit.rule.name);
@@ -307,6 +311,22 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
         findings,
         overridden: None,
     }
+}
+
+/// "read (weight 80)": the effect of a vote, for every category and weight, made once.
+fn vote_effect(category: Category, weight: u8) -> &'static str {
+    static TABLE: OnceLock<Vec<String>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        Category::ALL
+            .iter()
+            .flat_map(|c| (0..=u8::MAX).map(move |w| format!("{} (weight {w})", c.as_str())))
+            .collect()
+    });
+    let row = Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .unwrap_or(0);
+    &table[row * 256 + usize::from(weight)]
 }
 
 /// Winning weight, tempered by how much of the evidence disagreed.

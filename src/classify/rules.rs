@@ -13,6 +13,7 @@ use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// When a rule runs: before the category is known (votes, most signals), or after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -748,9 +749,7 @@ rule!(CODE_PARAMETER {
 });
 
 fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    if let Some(p) = param_where(ctx, |k, p| {
-        p.depth == 0 && lexicon::code_param(k) && p.ty().contains("string")
-    }) {
+    if let (_, Some(p)) = code_params(ctx) {
         acc.vote(
             &CODE_PARAMETER,
             Category::Execute,
@@ -761,10 +760,47 @@ fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+/// Answers that several rules need, worked out on first use (indexes into the parameters).
+#[derive(Default)]
+pub struct Shared {
+    /// The first parameter taking code (any depth, and top level).
+    code: OnceCell<(Option<usize>, Option<usize>)>,
+    /// The first parameter taking a query language that can write.
+    query_language: OnceCell<Option<usize>>,
+}
+
+/// The first parameter that takes code or a command as a string: at any depth, and at
+/// the top level.
+fn code_params<'p, 'a>(ctx: &'p Ctx<'a>) -> (Option<&'p Param<'a>>, Option<&'p Param<'a>>) {
+    let (any, top) = *ctx.shared.code.get_or_init(|| {
+        let mut found = (None, None);
+        for (i, (p, k)) in ctx.params.params.iter().zip(&ctx.param_keys).enumerate() {
+            if lexicon::code_param(k) && p.ty().contains("string") {
+                found.0 = found.0.or(Some(i));
+                if p.depth == 0 {
+                    found.1 = Some(i);
+                    break;
+                }
+            }
+        }
+        found
+    });
+    let at = |i: Option<usize>| i.and_then(|i| ctx.params.params.get(i));
+    (at(any), at(top))
+}
+
 /// Whether a query parameter takes a language that can write (SQL, Cypher, KQL...).
 fn query_language_param<'p, 'a>(ctx: &'p Ctx<'a>) -> Option<&'p Param<'a>> {
+    let i = *ctx
+        .shared
+        .query_language
+        .get_or_init(|| find_query_language_param(ctx));
+    i.and_then(|i| ctx.params.params.get(i))
+}
+
+fn find_query_language_param(ctx: &Ctx<'_>) -> Option<usize> {
     let mut in_description = None;
-    param_where(ctx, |key, p| {
+    param_index_where(ctx, |key, p| {
         if !lexicon::sql_param(key) {
             return false;
         }
@@ -1380,14 +1416,21 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
 /// The first parameter whose key satisfies `pred`, at any depth.
 fn param_where<'p, 'a>(
     ctx: &'p Ctx<'a>,
-    mut pred: impl FnMut(&str, &Param<'a>) -> bool,
+    pred: impl FnMut(&str, &Param<'a>) -> bool,
 ) -> Option<&'p Param<'a>> {
+    param_index_where(ctx, pred).and_then(|i| ctx.params.params.get(i))
+}
+
+/// The index of the first parameter whose lower-case key and definition satisfy `pred`.
+fn param_index_where<'a>(
+    ctx: &Ctx<'a>,
+    mut pred: impl FnMut(&str, &Param<'a>) -> bool,
+) -> Option<usize> {
     ctx.params
         .params
         .iter()
         .zip(&ctx.param_keys)
-        .find(|(p, k)| pred(k, p))
-        .map(|(p, _)| p)
+        .position(|(p, k)| pred(k, p))
 }
 
 rule!(FREE_FORM_CODE {
@@ -1406,9 +1449,7 @@ rule!(FREE_FORM_CODE {
 });
 
 fn check_free_form_code(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
-    if let Some(p) = param_where(ctx, |k, p| {
-        lexicon::code_param(k) && p.ty().contains("string")
-    }) {
+    if let (Some(p), _) = code_params(ctx) {
         acc.signal(
             &FREE_FORM_CODE,
             false,
