@@ -60,6 +60,9 @@ pub enum Command {
         /// Output directory.
         #[arg(long, default_value = "site", value_name = "DIR")]
         out: PathBuf,
+        /// Templates that replace the built-in ones file by file (see init-templates).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Print a verdict for every tool, sorted by server then tool.
     Classify {
@@ -89,6 +92,14 @@ pub enum Command {
         /// A rule code (TC001) or name.
         code: Option<String>,
     },
+    /// Copy the built-in templates and stylesheet into DIR, to edit and pass to
+    /// `build --templates DIR`. Files you delete from DIR fall back to the built-in ones.
+    InitTemplates {
+        dir: PathBuf,
+        /// Overwrite files that already exist in DIR.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,7 +119,12 @@ pub fn run(cli: Cli) -> Result<u8> {
             package,
             catalog,
         } => cmd_ingest(&paths, &Naming { server, package }, &catalog),
-        Command::Build { catalog, out } => cmd_build(&catalog, &out, &config),
+        Command::Build {
+            catalog,
+            out,
+            templates,
+        } => cmd_build(&catalog, &out, templates.as_deref(), &config),
+        Command::InitTemplates { dir, force } => cmd_init_templates(&dir, force),
         Command::Classify {
             paths,
             format,
@@ -232,9 +248,29 @@ fn warn_unused(config: &Config) {
     }
 }
 
-fn cmd_build(catalog_dir: &Path, out: &Path, config: &Config) -> Result<u8> {
+fn cmd_init_templates(dir: &Path, force: bool) -> Result<u8> {
+    let written = crate::render::Templates::write_defaults(dir, force)?;
+    eprintln!(
+        "wrote {} templates into {}; build with --templates {}",
+        written.len(),
+        dir.display(),
+        dir.display()
+    );
+    Ok(0)
+}
+
+fn cmd_build(
+    catalog_dir: &Path,
+    out: &Path,
+    templates: Option<&Path>,
+    config: &Config,
+) -> Result<u8> {
+    let templates = match templates {
+        Some(dir) => crate::render::Templates::with_overrides(dir)?,
+        None => crate::render::Templates::default(),
+    };
     let catalog = catalog::load(catalog_dir)?;
-    let stats = crate::site::build(&catalog, out, config)?;
+    let stats = crate::site::build(&catalog, out, config, &templates)?;
     warn_unused(config);
     eprintln!(
         "built {} pages for {} tools of {} servers into {}",

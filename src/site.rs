@@ -14,18 +14,33 @@ pub struct Stats {
 }
 
 /// Classify and render the catalogue into `out`, replacing it only on success.
-pub fn build(catalog: &Catalog, out: &Path, config: &Config) -> Result<Stats> {
-    let entries = render::prepare(catalog, &|s, t| crate::cli::verdict(config, s, t));
-    let pages = render::site(&entries, &config.site_title)?;
+pub fn build(
+    catalog: &Catalog,
+    out: &Path,
+    config: &Config,
+    templates: &render::Templates,
+) -> Result<Stats> {
+    let files = render_site(catalog, config, templates)?;
     let stats = Stats {
-        files: pages.len(),
-        bytes: pages.iter().map(|p| p.1.len()).sum(),
+        files: files.len(),
+        bytes: files.iter().map(|p| p.1.len()).sum(),
     };
     crate::write::build_dir(out, |staging| {
-        for (path, text) in &pages {
-            staging.write(path, text.as_bytes())?;
+        for (path, bytes) in &files {
+            staging.write(path, bytes)?;
         }
         Ok(())
     })?;
     Ok(stats)
+}
+
+/// Every file of the site, in memory, sorted by path.
+pub fn render_site(
+    catalog: &Catalog,
+    config: &Config,
+    templates: &render::Templates,
+) -> Result<Vec<render::File>> {
+    let entries = render::prepare(catalog, &|s, t| crate::cli::verdict(config, s, t));
+    let settings = render::Settings::new(&config.site_title, &config.base_url);
+    render::site(&entries, &settings, templates)
 }

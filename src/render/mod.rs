@@ -1,0 +1,249 @@
+//! Views of the catalogue rendered into the files of the site.
+//!
+//! Templates are embedded in the binary from `templates/`; `--templates DIR` replaces
+//! them file by file ([`Templates`]). Autoescaping is on for every `.html` template. The
+//! only HTML marked safe in templates is produced here: [`crate::markdown::to_html`]'s
+//! sanitized description, the charts of [`chart`] (numbers and fixed labels only) and
+//! JSON-LD through [`data::script_json`]. Every other string from a tool definition goes
+//! through [`crate::markdown::visible`] and is escaped by tera.
+//!
+//! [`site`] returns every file of the site, sorted by path, rendered in parallel; the
+//! result does not depend on the number of threads.
+
+pub mod chart;
+pub mod data;
+pub mod pages;
+
+use crate::catalog::Catalog;
+use crate::classify::Verdict;
+use crate::model::{Server, Tool};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+/// The default templates and assets, embedded from `templates/`. Names ending in `.html`
+/// are tera templates; the others are copied into `assets/` as they are.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("server.html", include_str!("../../templates/server.html")),
+    ("tool.html", include_str!("../../templates/tool.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    ("rules.html", include_str!("../../templates/rules.html")),
+    ("rule.html", include_str!("../../templates/rule.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("search.js", include_str!("../../templates/search.js")),
+];
+
+/// The templates a build renders with: the defaults, with a user's files replacing them
+/// file by file.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    files: BTreeMap<String, String>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            files: DEFAULTS
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect(),
+        }
+    }
+}
+
+impl Templates {
+    /// The defaults, with every file of `dir` replacing the default of the same name.
+    /// Extra `.html` files are added (for `{% include %}`); any other file is an error,
+    /// so a misspelt name does not silently fall back to the default.
+    pub fn with_overrides(dir: &Path) -> Result<Templates> {
+        let mut t = Templates::default();
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("reading the templates directory {}", dir.display()))?;
+        let mut names: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+            if entry.file_type().is_ok_and(|f| f.is_file()) {
+                names.push(entry.path());
+            }
+        }
+        names.sort();
+        for path in names {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if !t.files.contains_key(&name) && !is_template(&name) {
+                bail!(
+                    "{}: not a toolcat template (known: {})",
+                    path.display(),
+                    DEFAULTS.iter().map(|d| d.0).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading template {}", path.display()))?;
+            t.files.insert(name, text);
+        }
+        Ok(t)
+    }
+
+    /// Write the default templates into `dir` (created if missing). Existing files are
+    /// kept unless `force`; returns the files written.
+    pub fn write_defaults(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let existing: Vec<PathBuf> = DEFAULTS
+            .iter()
+            .map(|(n, _)| dir.join(n))
+            .filter(|p| p.exists())
+            .collect();
+        if !force && !existing.is_empty() {
+            bail!(
+                "{} already exists (use --force to overwrite the defaults)",
+                existing[0].display()
+            );
+        }
+        let mut written = Vec::new();
+        for (name, text) in DEFAULTS {
+            let path = dir.join(name);
+            crate::write::write_file_atomic(&path, text.as_bytes())?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// The template engine with every `.html` template loaded.
+    pub fn engine(&self) -> Result<Tera> {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(
+            self.files
+                .iter()
+                .filter(|(n, _)| is_template(n))
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .context("loading the templates")?;
+        tera.autoescape_on(vec![".html"]);
+        Ok(tera)
+    }
+
+    /// The static assets: `(name, contents)`.
+    pub fn assets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .filter(|(n, _)| !is_template(n))
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+}
+
+/// Whether a file is a template (rendered) rather than an asset (copied). Exact suffix:
+/// tera escapes by the same test.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
+fn is_template(name: &str) -> bool {
+    name.ends_with(".html")
+}
+
+/// Site-wide settings from `toolcat.toml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub title: String,
+    /// Absolute URL the site is published at, ending in `/`.
+    pub base_url: String,
+}
+
+impl Settings {
+    pub fn new(title: &str, base_url: &str) -> Self {
+        let mut base_url = base_url.trim().to_string();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        Settings {
+            title: title.to_string(),
+            base_url,
+        }
+    }
+}
+
+/// A server with its tools' slugs and verdicts, ready to render.
+pub struct ServerEntry<'a> {
+    pub server: &'a Server,
+    pub tools: Vec<ToolEntry<'a>>,
+}
+
+impl ServerEntry<'_> {
+    pub fn slug(&self) -> &str {
+        &self.server.server.slug
+    }
+}
+
+pub struct ToolEntry<'a> {
+    pub tool: &'a Tool,
+    pub slug: String,
+    pub verdict: Verdict,
+    /// The first sentence of the description, plain text, invisible characters shown.
+    pub summary: String,
+}
+
+/// Slugs, verdicts and summaries for the whole catalogue (computed in parallel).
+pub fn prepare<'a>(
+    catalog: &'a Catalog,
+    verdict: &(dyn Fn(&Server, &Tool) -> Verdict + Sync),
+) -> Vec<ServerEntry<'a>> {
+    catalog
+        .servers
+        .par_iter()
+        .map(|server| {
+            let fps: Vec<String> = server.tools.iter().map(Tool::fingerprint).collect();
+            let keys: Vec<(&str, &str)> = server
+                .tools
+                .iter()
+                .zip(&fps)
+                .map(|(t, f)| (t.name.as_str(), f.as_str()))
+                .collect();
+            let slugs = crate::slug::assign(&keys);
+            let tools = server
+                .tools
+                .par_iter()
+                .zip(slugs)
+                .map(|(tool, slug)| ToolEntry {
+                    tool,
+                    slug,
+                    verdict: verdict(server, tool),
+                    summary: crate::markdown::summary(tool.description(), 200),
+                })
+                .collect();
+            ServerEntry { server, tools }
+        })
+        .collect()
+}
+
+/// One file of the site: its path relative to the site's root, and its bytes.
+pub type File = (String, Vec<u8>);
+
+/// Render every file of the site, sorted by path.
+pub fn site(
+    entries: &[ServerEntry<'_>],
+    settings: &Settings,
+    templates: &Templates,
+) -> Result<Vec<File>> {
+    let tera = templates.engine()?;
+    let r = pages::Renderer::new(&tera, entries, settings);
+    let mut files: Vec<File> = Vec::new();
+    files.extend(r.fixed_pages()?);
+    let per_server: Result<Vec<Vec<File>>> =
+        entries.par_iter().map(|e| r.server_files(e)).collect();
+    files.extend(per_server?.into_iter().flatten());
+    files.extend(data::files(entries, settings, &files)?);
+    for (name, text) in templates.assets() {
+        files.push((format!("assets/{name}"), text.as_bytes().to_vec()));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
+        bail!("two files of the site would be written to {}", w[0].0);
+    }
+    Ok(files)
+}

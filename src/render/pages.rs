@@ -1,0 +1,758 @@
+//! The HTML pages: home, servers, tools, category and risk browse pages, rules, search, 404.
+
+use super::{chart, data, File, ServerEntry, Settings, ToolEntry};
+use crate::classify::rules::{self, Rule};
+use crate::markdown::{self, visible};
+use crate::model::{Category, Risk, Tool};
+use crate::schema;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Tera;
+
+/// Rows on one page of a category or risk listing; longer listings are split.
+pub const LIST_PAGE: usize = 1000;
+
+/// Related tools listed on a tool page.
+const RELATED: usize = 8;
+
+/// A model's context window the token estimate is compared with.
+pub const CONTEXT_WINDOW: usize = 200_000;
+
+/// Renders pages; holds what every page needs.
+pub struct Renderer<'r, 'a> {
+    tera: &'r Tera,
+    entries: &'r [ServerEntry<'a>],
+    settings: &'r Settings,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    /// Relative path from the page to the site's root: `""`, `"../"`, `"../../"`...
+    root: String,
+    base_url: &'a str,
+    /// The page's own path, for its canonical URL.
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct Count {
+    key: &'static str,
+    label: &'static str,
+    tools: usize,
+}
+
+#[derive(Serialize)]
+struct ServerRow {
+    slug: String,
+    name: String,
+    package: String,
+    tools: usize,
+    worst: &'static str,
+}
+
+/// A tool in a listing.
+#[derive(Serialize)]
+struct ToolRow {
+    /// Path from the site's root to the tool's page.
+    href: String,
+    server: String,
+    name: String,
+    summary: String,
+    category: &'static str,
+    risk: &'static str,
+}
+
+#[derive(Serialize)]
+struct ServerHead {
+    slug: String,
+    name: String,
+    package: String,
+    version: String,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct ParamView {
+    name: String,
+    ty: String,
+    required: bool,
+    description: String,
+    enum_values: String,
+    default: String,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct EvidenceView {
+    rule: &'static str,
+    rule_name: &'static str,
+    source: String,
+    quote: String,
+    effect: String,
+}
+
+#[derive(Serialize)]
+struct HintView {
+    name: &'static str,
+    declared: String,
+    effective: bool,
+    defaulted: bool,
+}
+
+/// A question and its answer on a tool page (also its FAQ JSON-LD).
+#[derive(Serialize)]
+pub struct Question {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    code: &'static str,
+    slug: String,
+    name: &'static str,
+    effect: &'static str,
+    tools: usize,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// Where a page of the site lives, from its path: `"../"` once per folder.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The path of a tool's page from the site's root.
+pub fn tool_path(server: &str, tool: &str) -> String {
+    format!("tools/{server}/{tool}/index.html")
+}
+
+/// The path of a server's page from the site's root.
+pub fn server_path(server: &str) -> String {
+    format!("servers/{server}/index.html")
+}
+
+/// The path of a rule's page from the site's root.
+pub fn rule_path(rule: &Rule) -> String {
+    format!("rules/{}/index.html", rule.code.to_ascii_lowercase())
+}
+
+/// Path of page `n` (from 1) of a listing whose first page is `dir/index.html`.
+fn list_path(dir: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{dir}/index.html")
+    } else {
+        format!("{dir}/page-{n}.html")
+    }
+}
+
+/// "What it does", by category: the paragraph a tool page opens with.
+pub fn what_it_does(category: Category) -> &'static str {
+    match category {
+        Category::Read => {
+            "It retrieves information and returns it: going by its definition, calling it \
+             changes nothing. Read tools are the context-gathering step of an agent's work."
+        }
+        Category::Write => {
+            "It creates or changes data in a way another call can correct or undo: creating, \
+             updating, moving, sending or scheduling. Its effects outlive the call."
+        }
+        Category::Execute => {
+            "It runs something: code, commands, queries in a language that can write, jobs, \
+             deployments, another program, device or model. What happens depends on what it is \
+             asked to run, so its effects reach beyond the call."
+        }
+        Category::Destructive => {
+            "It deletes or acts irreversibly: what it removes or overwrites cannot be restored \
+             by another call."
+        }
+        Category::Financial => {
+            "It moves money or commits spend: payments, refunds, transfers, trades, purchases \
+             or billing changes."
+        }
+    }
+}
+
+/// The policy toolcat recommends for a category, in words.
+pub fn recommendation(category: Category) -> &'static str {
+    match category {
+        Category::Read => "allow it, optionally capped at 60 calls a minute",
+        Category::Write => "allow it with a rate limit, such as 30 calls a minute",
+        Category::Execute => "allow it only with a tight rate limit, such as 10 calls a minute",
+        Category::Destructive => "deny it, or require a person's approval for every call",
+        Category::Financial => "deny it unless a person approves each call",
+    }
+}
+
+fn category_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
+    let mut n = [0usize; 5];
+    for v in verdicts {
+        if let Some(i) = Category::ALL.iter().position(|c| *c == v.category) {
+            n[i] += 1;
+        }
+    }
+    Category::ALL
+        .iter()
+        .zip(n)
+        .map(|(c, tools)| Count {
+            key: c.as_str(),
+            label: c.label(),
+            tools,
+        })
+        .collect()
+}
+
+fn risk_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
+    let mut n = [0usize; 4];
+    for v in verdicts {
+        if let Some(i) = Risk::ALL.iter().position(|r| *r == v.risk) {
+            n[i] += 1;
+        }
+    }
+    Risk::ALL
+        .iter()
+        .zip(n)
+        .map(|(r, tools)| Count {
+            key: r.as_str(),
+            label: r.label(),
+            tools,
+        })
+        .collect()
+}
+
+fn bars(counts: &[Count], title: &str) -> String {
+    let rows: Vec<(&str, &str, usize)> = counts.iter().map(|c| (c.key, c.label, c.tools)).collect();
+    chart::bars(title, &rows)
+}
+
+fn server_head(s: &crate::model::Server) -> ServerHead {
+    ServerHead {
+        slug: s.server.slug.clone(),
+        name: visible(&s.server.name),
+        package: visible(s.server.package.as_deref().unwrap_or("")),
+        version: visible(s.server.version.as_deref().unwrap_or("")),
+        source: visible(s.server.source.as_deref().unwrap_or("")),
+    }
+}
+
+fn tool_row(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> ToolRow {
+    ToolRow {
+        href: tool_path(e.slug(), &t.slug),
+        server: visible(&e.server.server.name),
+        name: visible(&t.tool.name),
+        summary: t.summary.clone(),
+        category: t.verdict.category.as_str(),
+        risk: t.verdict.risk.as_str(),
+    }
+}
+
+/// Riskiest first, then most consequential, then by server and name.
+fn by_risk(
+    a: (&ServerEntry<'_>, &ToolEntry<'_>),
+    b: (&ServerEntry<'_>, &ToolEntry<'_>),
+) -> std::cmp::Ordering {
+    b.1.verdict
+        .risk
+        .cmp(&a.1.verdict.risk)
+        .then(b.1.verdict.category.cmp(&a.1.verdict.category))
+        .then(a.0.slug().cmp(b.0.slug()))
+        .then(a.1.slug.cmp(&b.1.slug))
+}
+
+/// Estimated tokens the definitions cost in a model's context: the bytes of the JSON a
+/// client receives from `tools/list` (name, title, description, schemas, annotations),
+/// divided by four, the usual rule of thumb for English text and JSON.
+pub fn estimated_tokens(tools: &[&Tool]) -> usize {
+    let bytes: usize = tools
+        .iter()
+        .map(|t| serde_json::to_string(t).map_or(0, |s| s.len()))
+        .sum();
+    bytes.div_ceil(4)
+}
+
+fn json_inline(v: &serde_json::Value) -> String {
+    visible(&match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+fn hints(tool: &Tool) -> Vec<HintView> {
+    let a = tool.annotations.clone().unwrap_or_default();
+    let e = a.effective();
+    [
+        ("readOnlyHint", a.read_only_hint, e.read_only),
+        ("destructiveHint", a.destructive_hint, e.destructive),
+        ("idempotentHint", a.idempotent_hint, e.idempotent),
+        ("openWorldHint", a.open_world_hint, e.open_world),
+    ]
+    .into_iter()
+    .map(|(name, declared, effective)| HintView {
+        name,
+        declared: declared.map_or_else(|| "not declared".into(), |b| b.to_string()),
+        effective,
+        defaulted: declared.is_none(),
+    })
+    .collect()
+}
+
+impl<'r, 'a> Renderer<'r, 'a> {
+    pub fn new(tera: &'r Tera, entries: &'r [ServerEntry<'a>], settings: &'r Settings) -> Self {
+        Renderer {
+            tera,
+            entries,
+            settings,
+        }
+    }
+
+    fn context(&self, path: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &self.settings.title,
+                root: root_of(path),
+                base_url: &self.settings.base_url,
+                path,
+            },
+        );
+        ctx
+    }
+
+    fn render(&self, template: &str, path: String, ctx: &tera::Context) -> Result<File> {
+        let html = self
+            .tera
+            .render(template, ctx)
+            .with_context(|| format!("rendering {path} with template {template}"))?;
+        Ok((path, html.into_bytes()))
+    }
+
+    fn all_tools(&self) -> impl Iterator<Item = (&'r ServerEntry<'a>, &'r ToolEntry<'a>)> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.tools.iter().map(move |t| (e, t)))
+    }
+
+    /// Every page that is not a server's or a tool's.
+    pub fn fixed_pages(&self) -> Result<Vec<File>> {
+        let mut files = vec![
+            self.home()?,
+            self.rules_index()?,
+            self.search()?,
+            self.not_found()?,
+        ];
+        for rule in rules::RULES {
+            files.push(self.rule_page(rule)?);
+        }
+        for c in Category::ALL {
+            files.extend(self.listing(
+                &format!("categories/{}", c.as_str()),
+                &format!("{} tools", c.label()),
+                what_it_does(c),
+                |t| t.verdict.category == c,
+            )?);
+        }
+        for r in Risk::ALL {
+            files.extend(self.listing(
+                &format!("risks/{}", r.as_str()),
+                &format!("{} risk tools", r.label()),
+                "Tools whose category and risk signals put them at this risk level. Risk \
+                 starts at the category's default; a signal in the definition (secrets, bulk \
+                 targets, free-form code, SQL, URLs, file paths, force options) raises it one \
+                 step, and hidden instructions make it critical.",
+                |t| t.verdict.risk == r,
+            )?);
+        }
+        Ok(files)
+    }
+
+    fn home(&self) -> Result<File> {
+        let path = "index.html";
+        let verdicts = || self.all_tools().map(|(_, t)| &t.verdict);
+        let categories = category_counts(verdicts());
+        let risks = risk_counts(verdicts());
+        let servers: Vec<ServerRow> = self
+            .entries
+            .iter()
+            .map(|e| ServerRow {
+                slug: e.slug().to_string(),
+                name: visible(&e.server.server.name),
+                package: visible(e.server.server.package.as_deref().unwrap_or("")),
+                tools: e.tools.len(),
+                worst: e
+                    .tools
+                    .iter()
+                    .map(|t| t.verdict.risk)
+                    .max()
+                    .unwrap_or(Risk::Low)
+                    .as_str(),
+            })
+            .collect();
+        let mut ctx = self.context(path);
+        ctx.insert("tool_count", &verdicts().count());
+        ctx.insert("server_count", &self.entries.len());
+        ctx.insert("category_chart", &bars(&categories, "Tools by category"));
+        ctx.insert("risk_chart", &bars(&risks, "Tools by risk"));
+        ctx.insert("categories", &categories);
+        ctx.insert("risks", &risks);
+        ctx.insert("servers", &servers);
+        self.render("index.html", path.into(), &ctx)
+    }
+
+    /// A browse page of the tools `keep` selects, riskiest first, split into pages.
+    fn listing(
+        &self,
+        dir: &str,
+        heading: &str,
+        intro: &str,
+        keep: impl Fn(&ToolEntry<'_>) -> bool,
+    ) -> Result<Vec<File>> {
+        let mut tools: Vec<(&ServerEntry<'_>, &ToolEntry<'_>)> =
+            self.all_tools().filter(|(_, t)| keep(t)).collect();
+        tools.sort_by(|a, b| by_risk(*a, *b));
+        let total = tools.len();
+        let pages = total.div_ceil(LIST_PAGE).max(1);
+        let mut files = Vec::with_capacity(pages);
+        for n in 1..=pages {
+            let path = list_path(dir, n);
+            let rows: Vec<ToolRow> = tools
+                .iter()
+                .skip((n - 1) * LIST_PAGE)
+                .take(LIST_PAGE)
+                .map(|(e, t)| tool_row(e, t))
+                .collect();
+            let links: Vec<PageLink> = if pages > 1 {
+                (1..=pages)
+                    .map(|k| PageLink {
+                        number: k,
+                        href: list_path(dir, k),
+                        current: k == n,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut ctx = self.context(&path);
+            ctx.insert("heading", heading);
+            ctx.insert("intro", intro);
+            ctx.insert("total", &total);
+            ctx.insert("page", &n);
+            ctx.insert("pages", &links);
+            ctx.insert("tools", &rows);
+            files.push(self.render("list.html", path, &ctx)?);
+        }
+        Ok(files)
+    }
+
+    fn fired(&self, rule: &Rule) -> Vec<(&'r ServerEntry<'a>, &'r ToolEntry<'a>)> {
+        self.all_tools()
+            .filter(|(_, t)| t.verdict.rules.contains(&rule.code))
+            .collect()
+    }
+
+    fn rules_index(&self) -> Result<File> {
+        let path = "rules/index.html";
+        let mut sorted: Vec<&Rule> = rules::RULES.to_vec();
+        sorted.sort_by_key(|r| r.code);
+        let rows: Vec<RuleRow> = sorted
+            .iter()
+            .map(|r| RuleRow {
+                code: r.code,
+                slug: r.code.to_ascii_lowercase(),
+                name: r.name,
+                effect: r.effect,
+                tools: self.fired(r).len(),
+            })
+            .collect();
+        let mut ctx = self.context(path);
+        ctx.insert("rules", &rows);
+        self.render("rules.html", path.into(), &ctx)
+    }
+
+    fn rule_page(&self, rule: &Rule) -> Result<File> {
+        let path = rule_path(rule);
+        let mut fired = self.fired(rule);
+        fired.sort_by(|a, b| by_risk(*a, *b));
+        let total = fired.len();
+        let examples: Vec<ToolRow> = fired.iter().take(50).map(|(e, t)| tool_row(e, t)).collect();
+        let mut ctx = self.context(&path);
+        ctx.insert("code", rule.code);
+        ctx.insert("name", rule.name);
+        ctx.insert("effect", rule.effect);
+        ctx.insert("explanation_html", &markdown::to_html(rule.explanation));
+        ctx.insert("fires", &rule.fires);
+        ctx.insert("quiet", &rule.quiet);
+        ctx.insert("total", &total);
+        ctx.insert("tools", &examples);
+        self.render("rule.html", path, &ctx)
+    }
+
+    fn search(&self) -> Result<File> {
+        let path = "search/index.html";
+        let mut ctx = self.context(path);
+        ctx.insert(
+            "categories",
+            &Category::ALL
+                .iter()
+                .map(|c| (c.as_str(), c.label()))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "risks",
+            &Risk::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect::<Vec<_>>(),
+        );
+        self.render("search.html", path.into(), &ctx)
+    }
+
+    fn not_found(&self) -> Result<File> {
+        // Served for any missing path, so its links are absolute from the base URL.
+        let path = "404.html";
+        let mut ctx = self.context(path);
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &self.settings.title,
+                root: self.settings.base_url.clone(),
+                base_url: &self.settings.base_url,
+                path,
+            },
+        );
+        self.render("404.html", path.into(), &ctx)
+    }
+
+    /// A server's page, and the page and JSON file of each of its tools.
+    pub fn server_files(&self, e: &ServerEntry<'_>) -> Result<Vec<File>> {
+        let mut files = Vec::with_capacity(1 + 2 * e.tools.len());
+        files.push(self.server_page(e)?);
+        for t in &e.tools {
+            files.push(self.tool_page(e, t)?);
+            files.push((
+                format!("tools/{}/{}/tool.json", e.slug(), t.slug),
+                data::tool_json(e, t)?,
+            ));
+        }
+        Ok(files)
+    }
+
+    fn server_page(&self, e: &ServerEntry<'_>) -> Result<File> {
+        let path = server_path(e.slug());
+        let mut rows: Vec<(&ServerEntry<'_>, &ToolEntry<'_>)> =
+            e.tools.iter().map(|t| (e, t)).collect();
+        rows.sort_by(|a, b| by_risk(*a, *b));
+        let categories = category_counts(e.tools.iter().map(|t| &t.verdict));
+        let risks = risk_counts(e.tools.iter().map(|t| &t.verdict));
+        let tools: Vec<&Tool> = e.tools.iter().map(|t| t.tool).collect();
+        let tokens = estimated_tokens(&tools);
+        let mut ctx = self.context(&path);
+        ctx.insert("server", &server_head(e.server));
+        ctx.insert("tool_count", &e.tools.len());
+        ctx.insert("category_chart", &bars(&categories, "Tools by category"));
+        ctx.insert("risk_chart", &bars(&risks, "Tools by risk"));
+        ctx.insert("categories", &categories);
+        ctx.insert("risks", &risks);
+        ctx.insert("tokens", &tokens);
+        ctx.insert(
+            "token_share",
+            &format!("{:.1}", tokens as f64 * 100.0 / CONTEXT_WINDOW as f64),
+        );
+        ctx.insert("window", &CONTEXT_WINDOW);
+        ctx.insert(
+            "tools",
+            &rows
+                .into_iter()
+                .map(|(e, t)| tool_row(e, t))
+                .collect::<Vec<_>>(),
+        );
+        self.render("server.html", path, &ctx)
+    }
+
+    fn questions(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Vec<Question> {
+        let name = visible(&t.tool.name);
+        let server = visible(&e.server.server.name);
+        let package = visible(e.server.server.package.as_deref().unwrap_or(""));
+        let category = t.verdict.category;
+        let risk = t.verdict.risk;
+        let summary = if t.summary.is_empty() {
+            "Its definition has no description".to_string()
+        } else {
+            t.summary.clone()
+        };
+        let signals = if t.verdict.signals.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Its risk is raised above the {} default by: {}.",
+                category.default_risk().as_str(),
+                t.verdict.signals.join(", ")
+            )
+        };
+        let mcp_name = format!("mcp__{}__{}", e.slug(), t.tool.name);
+        let provider = if package.is_empty() {
+            format!("{name} is provided by the {server} MCP server.")
+        } else {
+            format!("{name} is provided by the {server} MCP server ({package}).")
+        };
+        vec![
+            Question {
+                question: format!("What does the {name} tool do?"),
+                answer: format!(
+                    "{summary} toolcat classifies it as a {} tool: {}",
+                    category.label(),
+                    what_it_does(category)
+                ),
+            },
+            Question {
+                question: format!("How do I enforce a policy on {name}?"),
+                answer: format!(
+                    "Put a policy-enforcing MCP proxy in front of {server} and add a rule for \
+                     {name}: allow, deny, rate-limit or require approval. For a {} tool toolcat \
+                     recommends to {}. In Claude Code, list {mcp_name} under permissions.allow, \
+                     ask or deny.",
+                    category.label().to_lowercase(),
+                    recommendation(category)
+                ),
+            },
+            Question {
+                question: format!("What risk level is {name}?"),
+                answer: format!(
+                    "{} risk. It is a {} tool, whose default risk is {}.{signals}",
+                    risk.label(),
+                    category.label(),
+                    category.default_risk().as_str()
+                ),
+            },
+            Question {
+                question: format!("Can I rate-limit {name}?"),
+                answer: format!(
+                    "Yes. In an Intercept policy, give {name} a rule with rate_limit: 10/minute \
+                     to allow at most 10 calls a minute; a gateway policy sets a limit with a \
+                     counter, a window and a maximum."
+                ),
+            },
+            Question {
+                question: format!("How do I block {name} completely?"),
+                answer: format!(
+                    "Deny it: an Intercept rule with action: deny and an on_deny message the \
+                     agent sees, or hide it so it is stripped from tools/list; in Claude Code, \
+                     list {mcp_name} under permissions.deny."
+                ),
+            },
+            Question {
+                question: format!("Which MCP server provides {name}?"),
+                answer: provider,
+            },
+        ]
+    }
+
+    fn related(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Vec<ToolRow> {
+        let mut same: Vec<&ToolEntry<'_>> = e
+            .tools
+            .iter()
+            .filter(|o| o.verdict.category == t.verdict.category && o.slug != t.slug)
+            .collect();
+        same.sort_by(|a, b| a.slug.cmp(&b.slug));
+        same.into_iter()
+            .take(RELATED)
+            .map(|o| tool_row(e, o))
+            .collect()
+    }
+
+    fn tool_page(&self, e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Result<File> {
+        let path = tool_path(e.slug(), &t.slug);
+        let params = schema::params(t.tool.input_schema.as_ref());
+        let param_views: Vec<ParamView> = params
+            .params
+            .iter()
+            .map(|p| ParamView {
+                name: visible(params.name(p)),
+                ty: visible(&p.ty()),
+                required: p.required,
+                description: visible(p.description),
+                enum_values: p
+                    .enum_values()
+                    .into_iter()
+                    .map(json_inline)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                default: p.default.map(json_inline).unwrap_or_default(),
+                depth: p.depth,
+            })
+            .collect();
+        let evidence: Vec<EvidenceView> = t
+            .verdict
+            .evidence
+            .iter()
+            .map(|ev| EvidenceView {
+                rule: ev.rule,
+                rule_name: rules::find(ev.rule).map_or("", |r| r.name),
+                source: visible(&ev.source),
+                quote: visible(&ev.quote),
+                effect: ev.effect.to_string(),
+            })
+            .collect();
+        let pretty = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .map(|v| visible(&serde_json::to_string_pretty(v).unwrap_or_default()))
+        };
+        let questions = Self::questions(e, t);
+        let category = t.verdict.category;
+        let mut ctx = self.context(&path);
+        ctx.insert("server", &server_head(e.server));
+        ctx.insert("name", &visible(&t.tool.name));
+        ctx.insert("slug", &t.slug);
+        ctx.insert("display_name", &visible(t.tool.display_name()));
+        ctx.insert("summary", &t.summary);
+        ctx.insert("description_html", &markdown::to_html(t.tool.description()));
+        ctx.insert("category", &category.as_str());
+        ctx.insert("category_label", &category.label());
+        ctx.insert("what_it_does", what_it_does(category));
+        ctx.insert("recommendation", recommendation(category));
+        ctx.insert("risk", &t.verdict.risk.as_str());
+        ctx.insert("risk_label", &t.verdict.risk.label());
+        ctx.insert("confidence", &t.verdict.confidence);
+        ctx.insert("signals", &t.verdict.signals);
+        ctx.insert(
+            "findings",
+            &t.verdict
+                .findings
+                .iter()
+                .map(|f| visible(&f.message))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "override",
+            &t.verdict.overridden.as_ref().map(|o| {
+                BTreeMap::from([
+                    ("pattern", visible(&o.pattern)),
+                    ("reason", visible(&o.reason)),
+                ])
+            }),
+        );
+        ctx.insert("evidence", &evidence);
+        ctx.insert("params", &param_views);
+        ctx.insert("param_count", &params.top_level().count());
+        ctx.insert(
+            "required_count",
+            &params.top_level().filter(|p| p.required).count(),
+        );
+        ctx.insert("params_truncated", &params.truncated);
+        ctx.insert("hints", &hints(t.tool));
+        ctx.insert("input_schema", &pretty(&t.tool.input_schema));
+        ctx.insert("output_schema", &pretty(&t.tool.output_schema));
+        ctx.insert("fingerprint", &t.tool.fingerprint());
+        ctx.insert("faq_json_ld", &data::faq_json_ld(&questions));
+        ctx.insert("questions", &questions);
+        ctx.insert("related", &Self::related(e, t));
+        self.render("tool.html", path, &ctx)
+    }
+}
