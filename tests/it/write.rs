@@ -33,7 +33,13 @@ fn a_build_that_fails_to_render_keeps_the_old_site() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
-    toolcat::site::build(&catalog, &out, &Config::default(), &Default::default()).unwrap();
+    toolcat::site::build(
+        &catalog,
+        &out,
+        &Config::default(),
+        &toolcat::render::Templates::default(),
+    )
+    .unwrap();
     let before = tree(&out);
     // A staging write that tries to leave the output directory fails the build midway.
     let result = toolcat::write::build_dir(&out, |staging| {
