@@ -65,6 +65,8 @@
 
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) { q.value = params.get("q"); }
+  var form = document.getElementById("search-form");
+  if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); run(); }); }
   q.addEventListener("input", run);
   category.addEventListener("change", run);
   risk.addEventListener("change", run);

@@ -13,7 +13,7 @@ pub fn bars(title: &str, rows: &[(&str, &str, usize)]) -> String {
     let max = rows.iter().map(|r| r.2).max().unwrap_or(0).max(1);
     let total: usize = rows.iter().map(|r| r.2).sum();
     let height = rows.len() * ROW + 4;
-    let span = WIDTH - LABEL - 60;
+    let span = WIDTH - LABEL - 110;
     let mut svg = String::new();
     let summary: Vec<String> = rows.iter().map(|(_, l, n)| format!("{l} {n}")).collect();
     let _ = write!(
@@ -68,10 +68,10 @@ mod tests {
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(
-            svg.contains(r#"width="310""#),
+            svg.contains(r#"width="260""#),
             "the largest bar spans the chart: {svg}"
         );
-        assert!(svg.contains(r#"width="155""#), "half as many, half as wide");
+        assert!(svg.contains(r#"width="130""#), "half as many, half as wide");
         assert!(svg.contains(r#"width="0""#));
         assert!(svg.contains("Critical 5") && svg.contains("class=\"risk-critical\""));
         assert!(svg.contains("10 (66%)"));

@@ -168,9 +168,10 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
             .count();
         let _ = writeln!(
             out,
-            "- [{} tools]({base}categories/{}/): {n} tools. {}",
+            "- [{} tools]({base}categories/{}/): {}. {}",
             c.label(),
             c.as_str(),
+            count(n),
             pages::what_it_does(c)
         );
     }
@@ -201,10 +202,10 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
             .unwrap_or(crate::model::Risk::Low);
         let _ = writeln!(
             out,
-            "- [{}]({base}servers/{}/): {} tools, highest risk {}",
+            "- [{}]({base}servers/{}/): {}, highest risk {}",
             plain(&e.server.server.name),
             e.slug(),
-            e.tools.len(),
+            count(e.tools.len()),
             worst.as_str()
         );
     }
@@ -215,6 +216,14 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
     );
     let _ = writeln!(out, "- [Sitemap]({base}sitemap.xml)");
     out
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 tool".into()
+    } else {
+        format!("{n} tools")
+    }
 }
 
 fn robots_txt(settings: &Settings) -> String {

@@ -487,8 +487,9 @@ impl<'r, 'a> Renderer<'r, 'a> {
         ctx.insert("name", rule.name);
         ctx.insert("effect", rule.effect);
         ctx.insert("explanation_html", &markdown::to_html(rule.explanation));
-        ctx.insert("fires", &rule.fires);
-        ctx.insert("quiet", &rule.quiet);
+        let shown = |examples: &[&str]| examples.iter().map(|e| visible(e)).collect::<Vec<_>>();
+        ctx.insert("fires", &shown(rule.fires));
+        ctx.insert("quiet", &shown(rule.quiet));
         ctx.insert("total", &total);
         ctx.insert("tools", &examples);
         self.render("rule.html", path, &ctx)
@@ -596,7 +597,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 t.verdict.signals.join(", ")
             )
         };
-        let mcp_name = format!("mcp__{}__{}", e.slug(), t.tool.name);
+        let mcp_name = format!("mcp__{}__{}", e.slug(), name);
         let provider = if package.is_empty() {
             format!("{name} is provided by the {server} MCP server.")
         } else {
