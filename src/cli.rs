@@ -92,6 +92,44 @@ pub enum Command {
         /// A rule code (TC001) or name.
         code: Option<String>,
     },
+    /// Write the default policy of a server, or of every server, in a dialect that proxies
+    /// and clients load; or validate an Intercept policy file with --check.
+    ///
+    /// Decisions come from each tool's verdict (overrides included) under a profile:
+    /// reads allowed under a server-wide cap, writes and executes rate-limited, destructive
+    /// tools hidden, financial tools denied, and every tool not listed denied. Set the
+    /// profile and its limits in toolcat.toml under [policy].
+    Policy {
+        /// The server's slug (its file name in the catalogue).
+        #[arg(required_unless_present_any = ["all", "check"])]
+        server: Option<String>,
+        /// Every server of the catalogue; needs --out DIR.
+        #[arg(long, conflicts_with = "server")]
+        all: bool,
+        /// The dialect to write.
+        #[arg(long, value_enum, default_value = "intercept")]
+        format: crate::policy::Dialect,
+        /// The file to write (one server) or the directory (--all); standard output if not
+        /// given. With --all, files are named <server-slug>.yaml, .json or .claude.json.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// default, strict or permissive (overrides [policy] profile in toolcat.toml).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Execute tools require a person's approval instead of a rate limit.
+        #[arg(long)]
+        approval: bool,
+        /// The server's key in the user's MCP configuration, for Claude Code rules
+        /// (mcp__<key>__<tool>); defaults to the catalogue slug.
+        #[arg(long, value_name = "KEY", conflicts_with = "all")]
+        server_key: Option<String>,
+        /// Validate this Intercept YAML policy: every error with its line and column.
+        /// Exit 1 when it has errors, 2 when it cannot be read.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["server", "all"])]
+        check: Option<PathBuf>,
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        catalog: PathBuf,
+    },
     /// Copy the built-in templates and stylesheet into DIR, to edit and pass to
     /// `build --templates DIR`. Files you delete from DIR fall back to the built-in ones.
     InitTemplates {
@@ -125,6 +163,35 @@ pub fn run(cli: Cli) -> Result<u8> {
             templates,
         } => cmd_build(&catalog, &out, templates.as_deref(), &config),
         Command::InitTemplates { dir, force } => cmd_init_templates(&dir, force),
+        Command::Policy {
+            server,
+            all,
+            format,
+            out,
+            profile,
+            approval,
+            server_key,
+            check,
+            catalog,
+        } => {
+            if let Some(file) = check {
+                return cmd_policy_check(&file);
+            }
+            let opts = crate::policy::Options {
+                profile: config.policy.profile(profile.as_deref())?,
+                approval,
+                server_key,
+            };
+            cmd_policy(
+                server.as_deref(),
+                all,
+                format,
+                out.as_deref(),
+                &opts,
+                &catalog,
+                &config,
+            )
+        }
         Command::Classify {
             paths,
             format,
@@ -537,6 +604,80 @@ fn textwrap(text: &str) -> String {
         col += word.len();
     }
     out
+}
+
+fn cmd_policy_check(file: &Path) -> Result<u8> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading the policy {}", file.display()))?;
+    let problems = crate::policy::check::check(&text);
+    for p in &problems {
+        stdout_line(&format!("{}:{p}", file.display()))?;
+    }
+    if problems.is_empty() {
+        eprintln!("{}: a valid Intercept policy", file.display());
+        Ok(0)
+    } else {
+        eprintln!("{}: {} problems", file.display(), problems.len());
+        Ok(1)
+    }
+}
+
+fn cmd_policy(
+    server: Option<&str>,
+    all: bool,
+    dialect: crate::policy::Dialect,
+    out: Option<&Path>,
+    opts: &crate::policy::Options,
+    catalog_dir: &Path,
+    config: &Config,
+) -> Result<u8> {
+    let catalog = catalog::load(catalog_dir)?;
+    let policy_of = |s: &Server| {
+        let p = crate::policy::for_server(s, &|t| verdict(config, s, t), opts);
+        crate::policy::render(&p, dialect)
+    };
+    if all {
+        let Some(dir) = out else {
+            bail!("--all writes one file per server: give the directory with --out DIR");
+        };
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for s in &catalog.servers {
+            let path = dir.join(format!("{}.{}", s.server.slug, dialect.extension()));
+            crate::write::write_file_atomic(&path, policy_of(s).as_bytes())?;
+        }
+        eprintln!(
+            "wrote {} {} policies into {}",
+            catalog.servers.len(),
+            dialect.label(),
+            dir.display()
+        );
+        return Ok(0);
+    }
+    let slug = server.unwrap_or_default();
+    let Some(s) = catalog.servers.iter().find(|s| s.server.slug == slug) else {
+        bail!(
+            "no server `{slug}` in {} (servers are named by their file: {})",
+            catalog_dir.display(),
+            catalog
+                .servers
+                .iter()
+                .take(5)
+                .map(|s| s.server.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    };
+    let text = policy_of(s);
+    if let Some(path) = out {
+        crate::write::write_file_atomic(path, text.as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+    }
+    warn_unused(config);
+    Ok(0)
 }
 
 fn cmd_rules(code: Option<&str>) -> Result<u8> {

@@ -16,6 +16,8 @@ struct RawConfig {
     site: RawSite,
     #[serde(default, rename = "override")]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    policy: crate::policy::PolicySettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +44,8 @@ pub struct Config {
     pub site_title: String,
     pub base_url: String,
     pub overrides: Vec<Override>,
+    /// `[policy]`: the profile and settings of generated policies.
+    pub policy: crate::policy::PolicySettings,
 }
 
 impl Default for Config {
@@ -51,6 +55,7 @@ impl Default for Config {
             site_title: "toolcat: MCP tool risk catalogue".into(),
             base_url: "https://example.invalid/".into(),
             overrides: Vec::new(),
+            policy: crate::policy::PolicySettings::default(),
         }
     }
 }
@@ -121,6 +126,9 @@ impl Config {
                 }
             }
         }
+        if let Err(e) = raw.policy.profile(None) {
+            errors.push(format!("{}: {e}", path.display()));
+        }
         if !errors.is_empty() {
             bail!("invalid configuration:\n  {}", errors.join("\n  "));
         }
@@ -130,6 +138,7 @@ impl Config {
             site_title: raw.site.title.unwrap_or(defaults.site_title),
             base_url: raw.site.base_url.unwrap_or(defaults.base_url),
             overrides,
+            policy: raw.policy,
         })
     }
 

@@ -13,6 +13,7 @@ pub mod eval;
 pub mod ingest;
 pub mod markdown;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod schema;
 pub mod site;

@@ -13,6 +13,7 @@ mod determinism;
 mod html;
 mod ingest;
 mod markdown;
+mod policy;
 mod site;
 mod slugs;
 mod write;

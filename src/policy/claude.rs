@@ -1,0 +1,48 @@
+//! Claude Code permissions: `{"permissions": {"allow", "ask", "deny"}}` with
+//! `mcp__<server key>__<tool>` rules. Reads that are allowed go to `allow`; writes,
+//! executes and tools needing approval to `ask`; destructive, financial, denied and
+//! hidden tools to `deny`.
+
+use super::{Decision, ServerPolicy, ToolPolicy};
+use crate::model::Category;
+use serde_json::json;
+
+/// Which list a tool's rule belongs in.
+pub fn list_of(t: &ToolPolicy) -> &'static str {
+    match (&t.decision, t.category) {
+        (Decision::Hide | Decision::Deny(_), _)
+        | (_, Category::Destructive | Category::Financial) => "deny",
+        (Decision::Allow, Category::Read) => "allow",
+        _ => "ask",
+    }
+}
+
+/// The rule naming a tool: `mcp__<key>__<tool>`.
+pub fn rule(key: &str, tool: &str) -> String {
+    format!("mcp__{key}__{tool}")
+}
+
+/// The whole file.
+pub fn render(p: &ServerPolicy) -> String {
+    let mut lists: [(&str, Vec<String>); 3] = [
+        ("allow", Vec::new()),
+        ("ask", Vec::new()),
+        ("deny", Vec::new()),
+    ];
+    for t in &p.tools {
+        let list = list_of(t);
+        if let Some(l) = lists.iter_mut().find(|l| l.0 == list) {
+            l.1.push(rule(&p.key, &t.name));
+        }
+    }
+    let value = json!({
+        "permissions": {
+            "allow": lists[0].1,
+            "ask": lists[1].1,
+            "deny": lists[2].1,
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,300 @@
+//! Generated policies: decisions by verdict, the three dialects, and the Intercept validator.
+
+use crate::common::{bundled_catalog, stderr, stdout, toolcat};
+use proptest::prelude::*;
+use toolcat::config::Config;
+use toolcat::model::Category;
+use toolcat::policy::yaml::{self, Node};
+use toolcat::policy::{self, check::check, Decision, Dialect, Options, Profile, ServerPolicy};
+
+fn policies(profile: &str) -> Vec<ServerPolicy> {
+    let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
+    let config = Config::default();
+    let opts = Options {
+        profile: Profile::builtin(profile).unwrap(),
+        ..Options::default()
+    };
+    catalog
+        .servers
+        .iter()
+        .map(|s| policy::for_server(s, &|t| toolcat::cli::verdict(&config, s, t), &opts))
+        .collect()
+}
+
+/// The tool names a generated Intercept file lists under `tools`, and its hidden ones.
+fn intercept_names(text: &str) -> (Vec<String>, Vec<String>) {
+    let doc = yaml::parse(text).unwrap().unwrap();
+    assert_eq!(doc.get("default").and_then(Node::string), Some("deny"));
+    let tools = doc
+        .get("tools")
+        .and_then(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, _)| k.string().map(str::to_string))
+        .collect();
+    let hidden = doc
+        .get("hide")
+        .and_then(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.string().map(str::to_string))
+        .collect();
+    (tools, hidden)
+}
+
+#[test]
+fn every_profile_gives_every_server_a_valid_policy_in_each_dialect() {
+    for profile in Profile::NAMES {
+        for p in policies(profile) {
+            let yaml = policy::render(&p, Dialect::Intercept);
+            let problems = check(&yaml);
+            assert!(
+                problems.is_empty(),
+                "{profile} {}: {problems:?}\n{yaml}",
+                p.slug
+            );
+            for d in [Dialect::Gateway, Dialect::ClaudeCode] {
+                let json: serde_json::Value = serde_json::from_str(&policy::render(&p, d))
+                    .unwrap_or_else(|e| panic!("{} {d:?}: {e}", p.slug));
+                assert!(json.is_object());
+            }
+        }
+    }
+}
+
+#[test]
+fn default_policies_never_let_an_agent_destroy_or_spend_alone() {
+    for p in policies("default") {
+        let (listed, hidden) = intercept_names(&policy::render(&p, Dialect::Intercept));
+        let gateway: serde_json::Value =
+            serde_json::from_str(&policy::render(&p, Dialect::Gateway)).unwrap();
+        let claude: serde_json::Value =
+            serde_json::from_str(&policy::render(&p, Dialect::ClaudeCode)).unwrap();
+        let allowed: Vec<&str> = claude["permissions"]["allow"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(gateway["default"], "deny");
+        for t in &p.tools {
+            let rule = policy::claude::rule(&p.key, &t.name);
+            if matches!(t.category, Category::Destructive | Category::Financial) {
+                assert!(!t.decision.allows(), "{}/{} is allowed", p.slug, t.name);
+                assert!(!allowed.contains(&rule.as_str()));
+            }
+            if t.decision == Decision::Hide {
+                assert!(hidden.contains(&t.name), "{}/{}", p.slug, t.name);
+                assert!(
+                    !listed.contains(&t.name),
+                    "hidden {}/{} is listed",
+                    p.slug,
+                    t.name
+                );
+                assert!(!allowed.contains(&rule.as_str()));
+                assert!(gateway["tools"].get(&t.name).is_none());
+                assert!(gateway["hide"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|h| h == &t.name));
+            } else {
+                assert!(listed.contains(&t.name), "{}/{} is missing", p.slug, t.name);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// A tool a server adds later is denied by the generated policy until it is reviewed.
+    #[test]
+    fn a_tool_not_in_the_catalogue_is_denied(name in "[a-z_]{1,24}", server in 0usize..58) {
+        let all = policies("default");
+        let p = &all[server % all.len()];
+        prop_assume!(p.tool(&name).is_none());
+        let (listed, hidden) = intercept_names(&policy::render(p, Dialect::Intercept));
+        prop_assert!(!listed.contains(&name) && !hidden.contains(&name));
+        let claude = policy::render(p, Dialect::ClaudeCode);
+        let quoted = format!("\"{}\"", policy::claude::rule(&p.key, &name));
+        prop_assert!(!claude.contains(&quoted));
+    }
+}
+
+#[test]
+fn risk_signals_tighten_and_permissive_caps_spend_on_the_real_amount_path() {
+    let default = policies("default");
+    let stripe = default.iter().find(|p| p.slug == "stripe-mcp").unwrap();
+    let refund = stripe.tool("create_refund").unwrap();
+    assert_eq!(
+        refund.decision,
+        Decision::Deny(policy::NEEDS_APPROVAL.into())
+    );
+    let permissive = policies("permissive");
+    let stripe = permissive.iter().find(|p| p.slug == "stripe-mcp").unwrap();
+    match &stripe.tool("create_refund").unwrap().decision {
+        Decision::SpendCap { path, .. } => assert_eq!(path, "args.amount"),
+        other => panic!("{other:?}"),
+    }
+    // A read raised above low risk by a signal is rate-limited, like a write.
+    for p in &default {
+        for t in &p.tools {
+            if t.category == Category::Read && t.risk > toolcat::model::Risk::Low {
+                assert!(
+                    matches!(t.decision, Decision::RateLimit(_) | Decision::Deny(_)),
+                    "{}/{}",
+                    p.slug,
+                    t.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn policies_of_two_servers_match_their_snapshots() {
+    for p in policies("default") {
+        if p.slug != "stripe-mcp" && p.slug != "cli-mcp-server" {
+            continue;
+        }
+        for d in Dialect::ALL {
+            insta::assert_snapshot!(
+                format!("{}.{}", p.slug, d.extension()),
+                policy::render(&p, d)
+            );
+        }
+    }
+}
+
+/// A broken policy for each rule of the dialect, each caught on its line.
+#[test]
+fn the_validator_catches_each_rule_on_its_line() {
+    let head = "version: \"1\"\ndefault: \"deny\"\n";
+    let cases: &[(&str, usize, &str)] = &[
+        ("default: \"deny\"\n", 1, "`version` is required"),
+        ("version: 1\n", 1, "must be the string \"1\""),
+        ("version: \"2\"\n", 1, "must be the string \"1\""),
+        ("version: \"1\"\ndefault: \"maybe\"\n", 2, "allow or deny"),
+        ("version: \"1\"\nhide: [\"a\", \"\"]\n", 2, "`hide` entry is empty"),
+        ("version: \"1\"\nhide:\n  - a\n  - a\n", 4, "hidden twice"),
+        ("version: \"1\"\nfoo: 1\n", 2, "unknown key `foo`"),
+        ("tools:\n  t:\n    rules:\n      - action: deny\n", 4, "has no `name`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        action: explode\n", 5, "unknown action `explode`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        rate_limit: 5/week\n", 5, "N/minute, N/hour or N/day"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        rate_limit: 5/hour\n        action: deny\n", 5, "cannot be combined"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        rate_limit: 5/hour\n        conditions:\n          - path: args.x\n            op: eq\n            value: 1\n", 5, "cannot be combined"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        action: deny\n        conditions:\n          - path: args.x\n            op: eq\n            value: 1\n", 6, "a deny rule takes no `conditions`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        on_deny: \"no\"\n", 4, "needs `conditions`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: x.y\n            op: eq\n            value: 1\n", 6, "start with `args.` or `state.`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: state.t.spend\n            op: lt\n            value: 5\n", 6, "declares no counter `spend`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: near\n            value: 1\n", 7, "unknown op `near`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: lt\n            value: \"ten\"\n", 8, "needs a number"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: in\n            value: 3\n", 8, "needs a list"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: eq\n", 6, "needs a `value`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: lt\n            value: 5\n        state:\n          counter: c\n          window: week\n", 11, "minute, hour or day"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: lt\n            value: 5\n        state:\n          counter: c\n          window: day\n          increment_from: amount\n", 12, "must be an `args.` path"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        action: deny\n        approval_timeout: 30m\n", 6, "needs `action: require_approval`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        action: deny\n      - name: a\n        action: deny\n", 6, "two rules of `t` are named `a`"),
+        ("tools:\n  t: {}\n", 2, "has no `rules`"),
+        ("tools:\n  t: a: b\n", 2, "YAML syntax"),
+    ];
+    for (body, line, message) in cases {
+        let text = if body.starts_with("tools") {
+            format!("{head}{body}")
+        } else {
+            (*body).to_string()
+        };
+        let offset = if body.starts_with("tools") { 2 } else { 0 };
+        let problems = check(&text);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.at.line == line + offset && p.message.contains(message)),
+            "expected `{message}` on line {}:\n{text}\ngot {problems:#?}",
+            line + offset
+        );
+    }
+    // Every problem is reported, not only the first.
+    let two = format!("{head}tools:\n  t:\n    rules:\n      - action: explode\n      - name: b\n        rate_limit: often\n");
+    assert_eq!(check(&two).len(), 3, "{:#?}", check(&two));
+}
+
+#[test]
+fn policy_command_writes_checks_and_explains_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = bundled_catalog();
+    let cat = catalog.to_str().unwrap();
+    let out = dir.path().join("stripe.yaml");
+    let o = toolcat(
+        dir.path(),
+        &[
+            "policy",
+            "stripe-mcp",
+            "--catalog",
+            cat,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = toolcat(dir.path(), &["policy", "--check", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    let text = std::fs::read_to_string(&out)
+        .unwrap()
+        .replace("rate_limit: 30/minute", "rate_limit: lots");
+    std::fs::write(&out, text).unwrap();
+    let o = toolcat(dir.path(), &["policy", "--check", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("stripe.yaml:") && stdout(&o).contains("N/minute"),
+        "{}",
+        stdout(&o)
+    );
+    let o = toolcat(dir.path(), &["policy", "--check", "missing.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = toolcat(dir.path(), &["policy", "no-such-server", "--catalog", cat]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no server `no-such-server`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = toolcat(dir.path(), &["policy", "--all", "--catalog", cat]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+    let o = toolcat(
+        dir.path(),
+        &["policy", "stripe-mcp", "--catalog", cat, "--profile", "lax"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown policy profile `lax`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let all = dir.path().join("claude");
+    let o = toolcat(
+        dir.path(),
+        &[
+            "policy",
+            "--all",
+            "--format",
+            "claude-code",
+            "--catalog",
+            cat,
+            "--out",
+            all.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(&all).unwrap().count(), 58);
+    let git: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(all.join("mcp-server-git.claude.json")).unwrap(),
+    )
+    .unwrap();
+    let deny = git["permissions"]["deny"].as_array().unwrap();
+    assert!(deny.iter().any(|r| r == "mcp__mcp-server-git__git_reset"));
+}
