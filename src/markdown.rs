@@ -60,6 +60,28 @@ fn suspect(b: u8) -> bool {
         || b == 0xf3
 }
 
+/// JSON or YAML text with every invisible or direction-changing character inside its
+/// strings written as a `\uXXXX` escape: the value is unchanged, but a reader of the file
+/// sees the character instead of having it reorder or hide text (Trojan Source). Both
+/// formats read `\u` escapes, and surrogate pairs for characters past U+FFFF.
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    if find_invisible(text).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_invisible(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The text with every invisible or direction-changing character made visible.
 pub fn visible(text: &str) -> String {
     if find_invisible(text).is_none() {

@@ -41,6 +41,7 @@ pub fn render_site(
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {
     let entries = render::prepare(catalog, &|s, t| crate::cli::verdict(config, s, t));
-    let settings = render::Settings::new(&config.site_title, &config.base_url);
+    let mut settings = render::Settings::new(&config.site_title, &config.base_url);
+    settings.policy.profile = config.policy.profile(None)?;
     render::site(&entries, &settings, templates)
 }

@@ -569,7 +569,8 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
 
 /// A string as a JSON (and YAML double-quoted) literal.
 pub(crate) fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    crate::markdown::escape_invisible(&json).into_owned()
 }
 
 #[cfg(test)]

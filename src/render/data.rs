@@ -52,9 +52,11 @@ pub fn tool_json(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Result<Vec<u8>> {
         "definition": t.tool,
         "verdict": t.verdict,
     });
-    let mut text = serde_json::to_vec_pretty(&value).context("serializing a tool's JSON")?;
-    text.push(b'\n');
-    Ok(text)
+    let mut text = serde_json::to_string_pretty(&value).context("serializing a tool's JSON")?;
+    text.push('\n');
+    Ok(crate::markdown::escape_invisible(&text)
+        .into_owned()
+        .into_bytes())
 }
 
 /// Every machine-readable file; `pages` are the HTML pages already rendered.
@@ -103,9 +105,11 @@ fn catalog_json(entries: &[ServerEntry<'_>]) -> Result<Vec<u8>> {
         "tools": entries.iter().map(|e| e.tools.len()).sum::<usize>(),
         "catalog": servers,
     });
-    let mut text = serde_json::to_vec(&value).context("serializing api/catalog.json")?;
-    text.push(b'\n');
-    Ok(text)
+    let mut text = serde_json::to_string(&value).context("serializing api/catalog.json")?;
+    text.push('\n');
+    Ok(crate::markdown::escape_invisible(&text)
+        .into_owned()
+        .into_bytes())
 }
 
 /// The search index: `window.TOOLCAT_SEARCH = [[name, server, category, risk, summary,

@@ -153,6 +153,8 @@ pub struct Settings {
     pub title: String,
     /// Absolute URL the site is published at, ending in `/`.
     pub base_url: String,
+    /// How the policies published with the site are made.
+    pub policy: crate::policy::Options,
 }
 
 impl Settings {
@@ -164,6 +166,7 @@ impl Settings {
         Settings {
             title: title.to_string(),
             base_url,
+            policy: crate::policy::Options::default(),
         }
     }
 }

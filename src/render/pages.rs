@@ -4,6 +4,7 @@ use super::{chart, data, File, ServerEntry, Settings, ToolEntry};
 use crate::classify::rules::{self, Rule};
 use crate::markdown::{self, visible};
 use crate::model::{Category, Risk, Tool};
+use crate::policy::{self, claude, gateway, intercept, Decision, Dialect, ServerPolicy};
 use crate::schema;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -122,6 +123,66 @@ struct PageLink {
     number: usize,
     href: String,
     current: bool,
+}
+
+#[derive(Serialize)]
+struct PolicyLink {
+    label: &'static str,
+    href: String,
+}
+
+/// One dialect's policy for one tool, on the tool's page.
+#[derive(Serialize)]
+struct PolicyView {
+    label: &'static str,
+    href: String,
+    /// What to put in the file, or where the tool already is in it.
+    snippet: String,
+}
+
+/// The path of a server's policy in a dialect.
+pub fn policy_path(server: &str, dialect: Dialect) -> String {
+    format!("policies/{server}.{}", dialect.extension())
+}
+
+fn policy_views(e: &ServerEntry<'_>, t: &ToolEntry<'_>, p: &ServerPolicy) -> Vec<PolicyView> {
+    let Some(tp) = p.tool(&t.tool.name) else {
+        return Vec::new();
+    };
+    Dialect::ALL
+        .iter()
+        .map(|d| {
+            let snippet = match d {
+                Dialect::Intercept if tp.decision == Decision::Hide => format!(
+                    "hide:\n  - {}\n# hidden: stripped from tools/list and denied",
+                    crate::policy::quoted(&tp.name)
+                ),
+                Dialect::Intercept => format!(
+                    "tools:\n  # {}\n{}",
+                    tp.reason,
+                    intercept::tool_entry(tp, "  ")
+                ),
+                Dialect::Gateway if tp.decision == Decision::Hide => {
+                    format!("\"hide\": [{}]", crate::policy::quoted(&tp.name))
+                }
+                Dialect::Gateway => format!(
+                    "\"tools\": {{\n  {}: {}\n}}",
+                    crate::policy::quoted(&tp.name),
+                    serde_json::to_string(&gateway::tool_entry(tp)).unwrap_or_default()
+                ),
+                Dialect::ClaudeCode => format!(
+                    "\"permissions\": {{ \"{}\": [{}] }}",
+                    claude::list_of(tp),
+                    crate::policy::quoted(&claude::rule(&p.key, &tp.name))
+                ),
+            };
+            PolicyView {
+                label: d.label(),
+                href: policy_path(e.slug(), *d),
+                snippet: visible(&snippet),
+            }
+        })
+        .collect()
 }
 
 /// Where a page of the site lives, from its path: `"../"` once per folder.
@@ -531,12 +592,25 @@ impl<'r, 'a> Renderer<'r, 'a> {
         self.render("404.html", path.into(), &ctx)
     }
 
-    /// A server's page, and the page and JSON file of each of its tools.
+    /// A server's page and policies, and the page and JSON file of each of its tools.
     pub fn server_files(&self, e: &ServerEntry<'_>) -> Result<Vec<File>> {
-        let mut files = Vec::with_capacity(1 + 2 * e.tools.len());
+        let verdict_of = |tool: &Tool| {
+            e.tools
+                .iter()
+                .find(|t| std::ptr::eq(t.tool, tool))
+                .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
+        };
+        let policy = policy::for_server(e.server, &verdict_of, &self.settings.policy);
+        let mut files = Vec::with_capacity(4 + 2 * e.tools.len());
         files.push(self.server_page(e)?);
+        for d in Dialect::ALL {
+            files.push((
+                policy_path(e.slug(), d),
+                policy::render(&policy, d).into_bytes(),
+            ));
+        }
         for t in &e.tools {
-            files.push(self.tool_page(e, t)?);
+            files.push(self.tool_page(e, t, &policy)?);
             files.push((
                 format!("tools/{}/{}/tool.json", e.slug(), t.slug),
                 data::tool_json(e, t)?,
@@ -567,6 +641,17 @@ impl<'r, 'a> Renderer<'r, 'a> {
             &format!("{:.1}", tokens as f64 * 100.0 / CONTEXT_WINDOW as f64),
         );
         ctx.insert("window", &CONTEXT_WINDOW);
+        ctx.insert(
+            "policies",
+            &Dialect::ALL
+                .iter()
+                .map(|d| PolicyLink {
+                    label: d.label(),
+                    href: policy_path(e.slug(), *d),
+                })
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("profile", &self.settings.policy.profile.name);
         ctx.insert(
             "tools",
             &rows
@@ -668,7 +753,12 @@ impl<'r, 'a> Renderer<'r, 'a> {
             .collect()
     }
 
-    fn tool_page(&self, e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Result<File> {
+    fn tool_page(
+        &self,
+        e: &ServerEntry<'_>,
+        t: &ToolEntry<'_>,
+        policy: &ServerPolicy,
+    ) -> Result<File> {
         let path = tool_path(e.slug(), &t.slug);
         let params = schema::params(t.tool.input_schema.as_ref());
         let param_views: Vec<ParamView> = params
@@ -754,6 +844,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
         ctx.insert("faq_json_ld", &data::faq_json_ld(&questions));
         ctx.insert("questions", &questions);
         ctx.insert("related", &Self::related(e, t));
+        ctx.insert("policies", &policy_views(e, t, policy));
         self.render("tool.html", path, &ctx)
     }
 }

@@ -14,3 +14,17 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    /// Escaping invisible characters in JSON keeps every value exactly.
+    #[test]
+    fn escaped_json_reads_back_the_same(
+        s in "[a-z \\u{200b}-\\u{200f}\\u{202a}-\\u{202e}\\u{feff}\\u{e0000}-\\u{e0010}é\"\\\\]{0,30}"
+    ) {
+        let json = serde_json::to_string(&s).unwrap();
+        let escaped = toolcat::markdown::escape_invisible(&json);
+        prop_assert!(toolcat::markdown::find_invisible(&escaped).is_none());
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        prop_assert_eq!(back, s);
+    }
+}

@@ -298,3 +298,54 @@ fn policy_command_writes_checks_and_explains_its_errors() {
     let deny = git["permissions"]["deny"].as_array().unwrap();
     assert!(deny.iter().any(|r| r == "mcp__mcp-server-git__git_reset"));
 }
+
+#[test]
+fn hostile_names_stay_exact_and_cannot_break_a_policy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog");
+    let fixture = crate::common::repo().join("tests/data/hostile/hostile.json");
+    let o = toolcat(
+        dir.path(),
+        &[
+            "ingest",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let loaded = toolcat::catalog::load(&catalog).unwrap();
+    let server = &loaded.servers[0];
+    let config = Config::default();
+    for profile in Profile::NAMES {
+        let opts = Options {
+            profile: Profile::builtin(profile).unwrap(),
+            ..Options::default()
+        };
+        let p = policy::for_server(
+            server,
+            &|t| toolcat::cli::verdict(&config, server, t),
+            &opts,
+        );
+        let yaml = policy::render(&p, Dialect::Intercept);
+        assert!(check(&yaml).is_empty(), "{:#?}\n{yaml}", check(&yaml));
+        assert!(!yaml.contains('\u{202e}'), "bidi characters are escaped");
+        let (listed, hidden) = intercept_names(&yaml);
+        for t in &server.tools {
+            assert!(
+                listed.contains(&t.name) || hidden.contains(&t.name),
+                "{} reads back exactly",
+                t.name
+            );
+        }
+        for d in [Dialect::Gateway, Dialect::ClaudeCode] {
+            let text = policy::render(&p, d);
+            assert!(!text.contains('\u{202e}'));
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(
+                v.to_string().contains("bidi\\u202eexe.txt")
+                    || v.to_string().contains("bidi\u{202e}exe.txt")
+            );
+        }
+    }
+}

@@ -68,6 +68,12 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
     );
     for s in &catalog.servers {
         assert!(paths.contains(format!("servers/{}/index.html", s.server.slug).as_str()));
+        for ext in ["yaml", "json", "claude.json"] {
+            assert!(paths.contains(format!("policies/{}.{ext}", s.server.slug).as_str()));
+        }
+        let yaml = text(&files, &format!("policies/{}.yaml", s.server.slug));
+        let problems = toolcat::policy::check::check(&yaml);
+        assert!(problems.is_empty(), "{}: {problems:?}", s.server.slug);
     }
     for fixed in [
         "index.html",
@@ -128,6 +134,10 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
         "Description",
         "Questions",
         "Schemas and fingerprint",
+        "Recommended policy",
+        "Intercept YAML",
+        "Claude Code permissions",
+        "mcp__mcp-server-git__git_reset",
         "What risk level is git_reset?",
         "\"@type\":\"FAQPage\"",
         "pypi:mcp-server-git",
@@ -210,13 +220,11 @@ fn hostile_definitions_cannot_run_or_break_a_page() {
     let mut scripts: BTreeMap<String, usize> = BTreeMap::new();
     for (path, bytes) in &files {
         let body = String::from_utf8_lossy(bytes);
-        // JSON data keeps names exactly (policies match them); what people read shows them.
-        if !path.ends_with(".json") {
-            assert!(
-                !body.contains('\u{202e}') && !body.contains('\u{200b}'),
-                "{path}: invisible characters are shown as ⟨U+…⟩"
-            );
-        }
+        // Pages show them as ⟨U+…⟩; JSON and YAML keep the exact value as \u escapes.
+        assert!(
+            !body.contains('\u{202e}') && !body.contains('\u{200b}'),
+            "{path}: invisible characters are shown or escaped"
+        );
         if !path.ends_with(".html") {
             continue;
         }
