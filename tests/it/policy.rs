@@ -349,3 +349,52 @@ fn hostile_names_stay_exact_and_cannot_break_a_policy_file() {
         }
     }
 }
+
+#[test]
+fn classifier_overrides_and_policy_settings_flow_into_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("toolcat.toml"),
+        "[[override]]\nserver = \"mcp-server-git\"\ntool = \"git_status\"\ncategory = \"destructive\"\nreason = \"test: pretend it wipes\"\n\n[policy]\nwrite = \"5/hour\"\ndestructive = \"deny\"\n",
+    )
+    .unwrap();
+    let catalog = bundled_catalog();
+    let o = toolcat(
+        dir.path(),
+        &[
+            "policy",
+            "mcp-server-git",
+            "--catalog",
+            catalog.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    let at = yaml
+        .find("\"git_status\":")
+        .expect("git_status is listed, not hidden, under destructive = deny");
+    assert!(
+        yaml[at..]
+            .lines()
+            .take(5)
+            .any(|l| l.contains("action: deny")),
+        "{yaml}"
+    );
+    assert!(yaml.contains("rate_limit: 5/hour"), "{yaml}");
+    std::fs::write(
+        dir.path().join("toolcat.toml"),
+        "[policy]\nexecute = \"sometimes\"\n",
+    )
+    .unwrap();
+    let o = toolcat(
+        dir.path(),
+        &[
+            "policy",
+            "mcp-server-git",
+            "--catalog",
+            catalog.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("policy.execute"), "{}", stderr(&o));
+}
