@@ -36,19 +36,50 @@ pub enum Command {
     /// Docker catalogue tools.json files, corpus server files and toolcat catalogue files.
     /// A directory means every .json and .jsonl file below it. All inputs are read and
     /// checked first; if any fails, nothing is written (exit 2).
+    ///
+    /// Or list the tools of running servers: `--stdio -- COMMAND ARGS...` spawns one
+    /// (initialize, tools/list to the last page, then shut down), `--mcp-config FILE`
+    /// every server of a Claude Desktop, Cursor or VS Code configuration. Exit 3 when some
+    /// server failed (the others are still ingested).
     Ingest {
         /// Files or directories to read.
-        #[arg(required = true, value_name = "FILE|DIR")]
+        #[arg(value_name = "FILE|DIR", required_unless_present_any = ["stdio", "mcp_config"])]
         paths: Vec<PathBuf>,
-        /// Server name for inputs that do not name one (default: the file stem).
-        #[arg(long, value_name = "NAME")]
+        /// Server name for inputs that do not name one (default: the file stem); the name
+        /// of a --stdio server.
+        #[arg(long, alias = "name", value_name = "NAME")]
         server: Option<String>,
-        /// Package id such as npm:@scope/name or pypi:name.
+        /// Package id such as npm:@scope/name or pypi:name (default for a live server: read
+        /// from its command, as in `npx -y @scope/pkg@1.2.3` or `uvx pkg==1.0`).
         #[arg(long, value_name = "ID")]
         package: Option<String>,
         /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
+        /// Spawn the stdio MCP server given after `--` and list its tools.
+        #[arg(long, conflicts_with_all = ["paths", "mcp_config"], requires = "command")]
+        stdio: bool,
+        /// The server's command and arguments, after `--`.
+        #[arg(last = true, value_name = "COMMAND")]
+        command: Vec<String>,
+        /// An environment variable for the --stdio server, K=V (only names are recorded).
+        #[arg(long = "env", value_name = "K=V")]
+        env: Vec<String>,
+        /// List every server of a client configuration file (`mcpServers` or `servers`).
+        #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+        mcp_config: Option<PathBuf>,
+        /// With --mcp-config: only this server (repeatable).
+        #[arg(long, value_name = "NAME", requires = "mcp_config")]
+        only: Vec<String>,
+        /// Seconds a live server has to answer everything.
+        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        timeout: u64,
+        /// Print what would change in the catalogue without writing it.
+        #[arg(long)]
+        dry_run: bool,
+        /// No progress lines.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Classify the catalogue and write the static site.
     ///
@@ -156,7 +187,53 @@ pub fn run(cli: Cli) -> Result<u8> {
             server,
             package,
             catalog,
-        } => cmd_ingest(&paths, &Naming { server, package }, &catalog),
+            stdio,
+            command,
+            env,
+            mcp_config,
+            only,
+            timeout,
+            dry_run,
+            quiet,
+        } => {
+            let naming = Naming { server, package };
+            let live = LiveOptions {
+                limits: crate::live::Limits {
+                    timeout: std::time::Duration::from_secs(timeout.max(1)),
+                    ..crate::live::Limits::default()
+                },
+                quiet,
+            };
+            let (servers, failed) = if stdio {
+                let spec = stdio_spec(&command, &env)?;
+                let name = naming.server.clone().unwrap_or_else(|| {
+                    crate::live::package_of(&spec).map_or_else(
+                        || ingest::file_stem(Path::new(&spec.program)),
+                        |(p, _)| p.rsplit(['/', ':']).next().unwrap_or(&p).to_string(),
+                    )
+                });
+                live_servers(
+                    vec![(name, crate::live::ConfigServer::Stdio(spec))],
+                    &naming,
+                    &live,
+                )
+            } else if let Some(file) = mcp_config {
+                let mut entries = crate::live::config(&file)?;
+                if !only.is_empty() {
+                    for o in &only {
+                        if !entries.contains_key(o) {
+                            bail!("--only {o}: no such server in {}", file.display());
+                        }
+                    }
+                    entries.retain(|k, _| only.contains(k));
+                }
+                live_servers(entries.into_iter().collect(), &Naming::default(), &live)
+            } else {
+                (read_inputs(&paths, &naming)?, 0)
+            };
+            write_ingested(&servers, &catalog, dry_run)?;
+            Ok(if failed > 0 { 3 } else { 0 })
+        }
         Command::Build {
             catalog,
             out,
@@ -266,9 +343,82 @@ fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Server>> {
     Ok(servers)
 }
 
-fn cmd_ingest(paths: &[PathBuf], naming: &Naming, dir: &Path) -> Result<u8> {
-    let servers = read_inputs(paths, naming)?;
-    for server in &servers {
+struct LiveOptions {
+    limits: crate::live::Limits,
+    quiet: bool,
+}
+
+fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSpec> {
+    let Some((program, args)) = command.split_first() else {
+        bail!("--stdio needs the server's command after `--`");
+    };
+    let mut vars = std::collections::BTreeMap::new();
+    for kv in env {
+        let Some((k, v)) = kv.split_once('=') else {
+            bail!("--env {kv}: expected K=V");
+        };
+        vars.insert(k.to_string(), v.to_string());
+    }
+    Ok(crate::live::StdioSpec {
+        program: program.clone(),
+        args: args.to_vec(),
+        env: vars,
+    })
+}
+
+/// List live servers one by one; a server that fails is reported and the others kept.
+/// Returns the servers listed and how many failed.
+fn live_servers(
+    entries: Vec<(String, crate::live::ConfigServer)>,
+    naming: &Naming,
+    opts: &LiveOptions,
+) -> (Vec<Server>, usize) {
+    let mut servers = Vec::new();
+    let mut failed = 0;
+    for (name, entry) in entries {
+        let started = std::time::Instant::now();
+        if !opts.quiet {
+            eprintln!("{name}: listing tools...");
+        }
+        let result = match &entry {
+            crate::live::ConfigServer::Stdio(spec) => crate::live::list(spec, opts.limits)
+                .and_then(|listing| {
+                    let doc = listing.to_server_json(&name, spec);
+                    let naming = Naming {
+                        server: Some(name.clone()),
+                        package: naming.package.clone(),
+                    };
+                    let source = PathBuf::from(format!("{name} (stdio)"));
+                    ingest::parse_text(&doc.to_string(), &source, &naming)
+                        .map(|(s, _)| (s, listing.pages))
+                        .map_err(|e| anyhow::anyhow!("{e}"))
+                }),
+            crate::live::ConfigServer::Remote { url, .. } => Err(anyhow::anyhow!(
+                "{url}: remote servers (streamable HTTP) are not supported yet"
+            )),
+        };
+        match result {
+            Ok((server, pages)) => {
+                if !opts.quiet {
+                    eprintln!(
+                        "{name}: {} tools in {pages} pages, {:.1} s",
+                        server.tools.len(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                servers.push(server);
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: server {name}: {e:#}");
+            }
+        }
+    }
+    (servers, failed)
+}
+
+fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> Result<()> {
+    for server in servers {
         let path = catalog::server_path(dir, &server.server.slug);
         let old = if path.exists() {
             ingest::read_file(&path, &Naming::default())
@@ -279,8 +429,15 @@ fn cmd_ingest(paths: &[PathBuf], naming: &Naming, dir: &Path) -> Result<u8> {
         };
         let existed = path.exists();
         let change = catalog::compare(&old, &server.tools);
-        catalog::write_server(dir, server)?;
-        let verb = if existed { "updated" } else { "added" };
+        if !dry_run {
+            catalog::write_server(dir, server)?;
+        }
+        let verb = match (dry_run, existed) {
+            (true, true) => "would update",
+            (true, false) => "would add",
+            (false, true) => "updated",
+            (false, false) => "added",
+        };
         stdout_line(&format!(
             "{verb} {} ({} tools): {} added, {} removed, {} changed",
             server.server.slug,
@@ -299,7 +456,7 @@ fn cmd_ingest(paths: &[PathBuf], naming: &Naming, dir: &Path) -> Result<u8> {
             }
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Classify a tool and apply the configuration's overrides.

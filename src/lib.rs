@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod eval;
 pub mod ingest;
+pub mod live;
 pub mod markdown;
 pub mod model;
 pub mod policy;

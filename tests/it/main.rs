@@ -12,6 +12,7 @@ mod common;
 mod determinism;
 mod html;
 mod ingest;
+mod live;
 mod markdown;
 mod policy;
 mod site;

@@ -1,0 +1,224 @@
+//! Live ingest over stdio against the fixture server (`examples/mcp_fixture.rs`), which
+//! can misbehave on purpose.
+
+use crate::common::{stderr, stdout, toolcat};
+use std::path::{Path, PathBuf};
+
+/// The fixture server, built by `cargo test` with the other examples.
+fn fixture() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let path = dir
+        .join("examples")
+        .join(format!("mcp_fixture{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "{} is built by cargo test", path.display());
+    path
+}
+
+fn ingest(dir: &Path, name: &str, fixture_args: &[&str], extra: &[&str]) -> std::process::Output {
+    let f = fixture();
+    let mut args = vec!["ingest", "--quiet", "--stdio", "--name", name];
+    args.extend(extra);
+    args.push("--");
+    args.push(f.to_str().unwrap());
+    args.extend(fixture_args);
+    toolcat(dir, &args)
+}
+
+/// Processes whose command line holds `tag`.
+fn running(tag: &str) -> usize {
+    let out = std::process::Command::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(tag) && l.contains("mcp_fixture"))
+        .count()
+}
+
+#[test]
+fn a_stdio_server_is_listed_to_its_last_page_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = ingest(
+        dir.path(),
+        "fixture",
+        &["--tools", "10000", "--page-size", "50"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let catalog = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+    let s = &catalog.servers[0];
+    assert_eq!(s.tools.len(), 10_000, "200 pages followed to the end");
+    assert_eq!(s.server.version.as_deref(), Some("1.2.3"));
+    assert_eq!(s.server.extra["transport"], "stdio");
+    assert_eq!(s.server.extra["serverInfo"]["name"], "toolcat-fixture");
+    assert!(s.server.extra["protocolVersion"]
+        .as_str()
+        .is_some_and(|v| !v.is_empty()));
+    assert_eq!(s.tools[1].name, "tool_00001");
+
+    // The same server again: nothing changes, and --dry-run writes nothing.
+    let o = ingest(
+        dir.path(),
+        "fixture",
+        &["--tools", "10001", "--page-size", "50"],
+        &["--dry-run"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("would update fixture (10001 tools): 1 added"),
+        "{}",
+        stdout(&o)
+    );
+    let again = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+    assert_eq!(again.servers[0].tools.len(), 10_000);
+}
+
+#[test]
+fn junk_and_logs_on_stdout_between_answers_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = ingest(
+        dir.path(),
+        "noisy",
+        &["--tools", "250", "--page-size", "100", "--mode", "junk"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let catalog = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+    assert_eq!(catalog.servers[0].tools.len(), 250);
+}
+
+#[test]
+fn every_misbehaviour_is_an_error_naming_the_server_and_nothing_is_written() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("hang", "no complete answer within 2 s", &[]),
+        ("hang-init", "no complete answer within 2 s", &[]),
+        ("crash", "tools/list failed on page 2", &[]),
+        ("error", "database is down", &[]),
+        ("cursor-loop", "repeated cursor `page-0`", &[]),
+        (
+            "slow",
+            "no complete answer within 2 s",
+            &["--tools", "1000"],
+        ),
+    ];
+    for (mode, message, more) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let tag = format!("tag-{mode}-{}", std::process::id());
+        // The fixture reads the first occurrence of a switch: the case's own come first.
+        let mut args: Vec<&str> = more.to_vec();
+        args.extend([
+            "--tools",
+            "250",
+            "--page-size",
+            "100",
+            "--mode",
+            mode,
+            "--tag",
+            &tag,
+        ]);
+        let started = std::time::Instant::now();
+        let o = ingest(
+            dir.path(),
+            &format!("bad-{mode}"),
+            &args,
+            &["--timeout", "2"],
+        );
+        assert_eq!(o.status.code(), Some(3), "{mode}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("server bad-{mode}")) && stderr(&o).contains(message),
+            "{mode}: {}",
+            stderr(&o)
+        );
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{mode}: bounded by the timeout"
+        );
+        assert!(
+            !dir.path().join("catalog").exists(),
+            "{mode}: nothing written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(
+            running(&tag),
+            0,
+            "{mode}: the server process was not left behind"
+        );
+    }
+}
+
+#[test]
+fn a_client_config_ingests_the_good_servers_and_reports_the_broken_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let config = serde_json::json!({
+        "mcpServers": {
+            "alpha": {"command": f, "args": ["--tools", "3"], "env": {"API_TOKEN": "secret-value"}},
+            "beta": {"command": f, "args": ["--tools", "5", "--mode", "${env:TOOLCAT_FIXTURE_MODE}"]},
+            "broken": {"command": "/nonexistent/mcp-server"},
+            "remote": {"url": "http://127.0.0.1:9/mcp"}
+        }
+    });
+    std::fs::write(dir.path().join("claude.json"), config.to_string()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_toolcat"))
+        .args([
+            "ingest",
+            "--quiet",
+            "--timeout",
+            "5",
+            "--mcp-config",
+            "claude.json",
+        ])
+        .current_dir(dir.path())
+        .env("TOOLCAT_FIXTURE_MODE", "ok")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("server broken") && stderr(&o).contains("server remote"),
+        "{}",
+        stderr(&o)
+    );
+    let catalog = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+    let names: Vec<&str> = catalog
+        .servers
+        .iter()
+        .map(|s| s.server.slug.as_str())
+        .collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    assert_eq!(
+        catalog.servers[1].tools.len(),
+        5,
+        "${{env:...}} expanded as clients do"
+    );
+    let text = std::fs::read_to_string(dir.path().join("catalog/alpha.json")).unwrap();
+    assert!(
+        text.contains("API_TOKEN") && !text.contains("secret-value"),
+        "only variable names are kept"
+    );
+
+    // --only picks servers; an unknown one is a usage error.
+    let o = toolcat(
+        dir.path(),
+        &[
+            "ingest",
+            "--quiet",
+            "--dry-run",
+            "--mcp-config",
+            "claude.json",
+            "--only",
+            "alpha",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = toolcat(
+        dir.path(),
+        &["ingest", "--mcp-config", "claude.json", "--only", "gamma"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--only gamma"), "{}", stderr(&o));
+}
