@@ -43,7 +43,7 @@ pub enum Command {
     /// server failed (the others are still ingested).
     Ingest {
         /// Files or directories to read.
-        #[arg(value_name = "FILE|DIR", required_unless_present_any = ["stdio", "mcp_config"])]
+        #[arg(value_name = "FILE|DIR", required_unless_present_any = ["stdio", "mcp_config", "url"])]
         paths: Vec<PathBuf>,
         /// Server name for inputs that do not name one (default: the file stem); the name
         /// of a --stdio server.
@@ -65,6 +65,12 @@ pub enum Command {
         /// An environment variable for the --stdio server, K=V (only names are recorded).
         #[arg(long = "env", value_name = "K=V")]
         env: Vec<String>,
+        /// List the tools of a streamable-HTTP server at this URL.
+        #[arg(long, value_name = "URL", conflicts_with_all = ["paths", "stdio", "mcp_config"])]
+        url: Option<String>,
+        /// A header for the --url server, 'K: V' (only names are recorded).
+        #[arg(long = "header", value_name = "K: V", requires = "url")]
+        headers: Vec<String>,
         /// List every server of a client configuration file (`mcpServers` or `servers`).
         #[arg(long, value_name = "FILE", conflicts_with = "paths")]
         mcp_config: Option<PathBuf>,
@@ -190,6 +196,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             stdio,
             command,
             env,
+            url,
+            headers,
             mcp_config,
             only,
             timeout,
@@ -213,10 +221,21 @@ pub fn run(cli: Cli) -> Result<u8> {
                     )
                 });
                 live_servers(
-                    vec![(name, crate::live::ConfigServer::Stdio(spec))],
+                    vec![(name, crate::live::Target::Stdio(spec))],
                     &naming,
                     &live,
                 )
+            } else if let Some(url) = url {
+                let mut map = std::collections::BTreeMap::new();
+                for h in &headers {
+                    let Some((k, v)) = h.split_once(':') else {
+                        bail!("--header {h}: expected 'Name: value'");
+                    };
+                    map.insert(k.trim().to_string(), v.trim().to_string());
+                }
+                let name = naming.server.clone().unwrap_or_else(|| host_name(&url));
+                let target = crate::live::Target::Http { url, headers: map };
+                live_servers(vec![(name, target)], &naming, &live)
             } else if let Some(file) = mcp_config {
                 let mut entries = crate::live::config(&file)?;
                 if !only.is_empty() {
@@ -348,6 +367,15 @@ struct LiveOptions {
     quiet: bool,
 }
 
+/// A server name from a URL: its host (and port).
+fn host_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#'])
+        .next()
+        .unwrap_or("server")
+        .replace(':', "-")
+}
+
 fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSpec> {
     let Some((program, args)) = command.split_first() else {
         bail!("--stdio needs the server's command after `--`");
@@ -369,7 +397,7 @@ fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSp
 /// List live servers one by one; a server that fails is reported and the others kept.
 /// Returns the servers listed and how many failed.
 fn live_servers(
-    entries: Vec<(String, crate::live::ConfigServer)>,
+    entries: Vec<(String, crate::live::Target)>,
     naming: &Naming,
     opts: &LiveOptions,
 ) -> (Vec<Server>, usize) {
@@ -380,23 +408,21 @@ fn live_servers(
         if !opts.quiet {
             eprintln!("{name}: listing tools...");
         }
-        let result = match &entry {
-            crate::live::ConfigServer::Stdio(spec) => crate::live::list(spec, opts.limits)
-                .and_then(|listing| {
-                    let doc = listing.to_server_json(&name, spec);
-                    let naming = Naming {
-                        server: Some(name.clone()),
-                        package: naming.package.clone(),
-                    };
-                    let source = PathBuf::from(format!("{name} (stdio)"));
-                    ingest::parse_text(&doc.to_string(), &source, &naming)
-                        .map(|(s, _)| (s, listing.pages))
-                        .map_err(|e| anyhow::anyhow!("{e}"))
-                }),
-            crate::live::ConfigServer::Remote { url, .. } => Err(anyhow::anyhow!(
-                "{url}: remote servers (streamable HTTP) are not supported yet"
-            )),
-        };
+        let result = crate::live::list(&entry, opts.limits).and_then(|listing| {
+            let doc = listing.to_server_json(&name, &entry);
+            let naming = Naming {
+                server: Some(name.clone()),
+                package: naming.package.clone(),
+            };
+            let how = match &entry {
+                crate::live::Target::Stdio(_) => "stdio".to_string(),
+                crate::live::Target::Http { url, .. } => url.clone(),
+            };
+            let source = PathBuf::from(format!("{name} ({how})"));
+            ingest::parse_text(&doc.to_string(), &source, &naming)
+                .map(|(s, _)| (s, listing.pages))
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        });
         match result {
             Ok((server, pages)) => {
                 if !opts.quiet {

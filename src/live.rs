@@ -10,7 +10,8 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use rmcp::model::PaginatedRequestParams;
-use rmcp::transport::TokioChildProcess;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::ServiceExt;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,8 +62,11 @@ pub struct Listing {
 
 impl Listing {
     /// The listing as a corpus-style server file, for the ordinary ingest path.
-    pub fn to_server_json(&self, name: &str, spec: &StdioSpec) -> Value {
-        let (package, version) = package_of(spec).unzip();
+    pub fn to_server_json(&self, name: &str, target: &Target) -> Value {
+        let (package, version) = match target {
+            Target::Stdio(spec) => package_of(spec).unzip(),
+            Target::Http { .. } => (None, None),
+        };
         let version = version.flatten().or_else(|| {
             self.server_info
                 .get("version")
@@ -74,13 +78,27 @@ impl Listing {
                 "name": name,
                 "serverInfo": self.server_info,
                 "protocolVersion": self.protocol_version,
-                "transport": "stdio",
-                "launchCommand": spec.program,
-                "launchArgs": spec.args,
-                "launchEnv": spec.env.keys().map(|k| (k.clone(), Value::String(String::new()))).collect::<serde_json::Map<_, _>>(),
             },
             "tools": self.tools,
         });
+        match target {
+            Target::Stdio(spec) => {
+                doc["server"]["transport"] = json!("stdio");
+                doc["server"]["launchCommand"] = json!(spec.program);
+                doc["server"]["launchArgs"] = json!(spec.args);
+                doc["server"]["launchEnv"] = spec
+                    .env
+                    .keys()
+                    .map(|k| (k.clone(), Value::String(String::new())))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+            }
+            Target::Http { url, headers } => {
+                doc["server"]["transport"] = json!("streamable-http");
+                doc["server"]["url"] = json!(url);
+                doc["server"]["headerNames"] = json!(headers.keys().collect::<Vec<_>>());
+            }
+        }
         if let Some(p) = package {
             doc["server"]["package"] = json!(p);
         }
@@ -91,15 +109,26 @@ impl Listing {
     }
 }
 
-/// List the tools of a stdio server. Runs its own runtime; safe to call from plain code.
-pub fn list(spec: &StdioSpec, limits: Limits) -> Result<Listing> {
+/// How to reach a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Stdio(StdioSpec),
+    /// Streamable HTTP: the endpoint and headers to send (values never recorded).
+    Http {
+        url: String,
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// List the tools of a server. Runs its own runtime; safe to call from plain code.
+pub fn list(target: &Target, limits: Limits) -> Result<Listing> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
         tokio::select! {
-            r = tokio::time::timeout(limits.timeout, list_async(spec, limits)) => match r {
+            r = tokio::time::timeout(limits.timeout, list_target(target, limits)) => match r {
                 Ok(r) => r,
                 Err(_) => Err(anyhow!("no complete answer within {} s (see --timeout)", limits.timeout.as_secs())),
             },
@@ -113,13 +142,40 @@ pub fn list(spec: &StdioSpec, limits: Limits) -> Result<Listing> {
     result
 }
 
-async fn list_async(spec: &StdioSpec, limits: Limits) -> Result<Listing> {
-    let mut command = tokio::process::Command::new(&spec.program);
-    command.args(&spec.args).envs(&spec.env).kill_on_drop(true);
-    let (transport, _stderr) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting `{}`", spec.program))?;
+async fn list_target(target: &Target, limits: Limits) -> Result<Listing> {
+    match target {
+        Target::Stdio(spec) => {
+            let mut command = tokio::process::Command::new(&spec.program);
+            command.args(&spec.args).envs(&spec.env).kill_on_drop(true);
+            let (transport, _stderr) = TokioChildProcess::builder(command)
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .with_context(|| format!("starting `{}`", spec.program))?;
+            list_over(transport, limits).await
+        }
+        Target::Http { url, headers } => {
+            let mut map = std::collections::HashMap::new();
+            for (k, v) in headers {
+                let name = http::HeaderName::from_bytes(k.as_bytes())
+                    .map_err(|_| anyhow!("header name `{k}` is not valid"))?;
+                let value = http::HeaderValue::from_str(v)
+                    .map_err(|_| anyhow!("the value of header `{k}` is not valid"))?;
+                map.insert(name, value);
+            }
+            let config =
+                StreamableHttpClientTransportConfig::with_uri(url.as_str()).custom_headers(map);
+            let transport =
+                StreamableHttpClientTransport::with_client(reqwest::Client::default(), config);
+            list_over(transport, limits).await
+        }
+    }
+}
+
+async fn list_over<T, E, A>(transport: T, limits: Limits) -> Result<Listing>
+where
+    T: rmcp::transport::IntoTransport<rmcp::RoleClient, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
     let service = ().serve(transport).await.map_err(|e| anyhow!("initialize failed: {e}"))?;
     let (server_info, protocol_version) = match service.peer_info() {
         Some(info) => (
@@ -257,21 +313,10 @@ pub fn package_of(spec: &StdioSpec) -> Option<(String, Option<String>)> {
     }
 }
 
-/// A server entry of a client's configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigServer {
-    Stdio(StdioSpec),
-    /// A remote server: its URL and header names (values never recorded).
-    Remote {
-        url: String,
-        headers: BTreeMap<String, String>,
-    },
-}
-
 /// The servers of a Claude Desktop or Cursor config (`mcpServers`) or a VS Code config
 /// (`servers`, with `type`), by name. `${env:VAR}` and `${VAR}` in values are replaced from
 /// the environment, as those clients do.
-pub fn config(path: &Path) -> Result<BTreeMap<String, ConfigServer>> {
+pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let doc: Value = serde_json::from_str(&text)
@@ -305,7 +350,7 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, ConfigServer>> {
             if kind == "stdio" {
                 bail!("{at}: `type` is stdio but the entry has a `url`");
             }
-            ConfigServer::Remote {
+            Target::Http {
                 url,
                 headers: map("headers"),
             }
@@ -315,7 +360,7 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, ConfigServer>> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).map(expand).collect())
                 .unwrap_or_default();
-            ConfigServer::Stdio(StdioSpec {
+            Target::Stdio(StdioSpec {
                 program,
                 args,
                 env: map("env"),

@@ -222,3 +222,122 @@ fn a_client_config_ingests_the_good_servers_and_reports_the_broken_ones() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--only gamma"), "{}", stderr(&o));
 }
+
+/// The fixture serving streamable HTTP on a loopback port, and its URL; killed on drop.
+struct HttpFixture {
+    child: std::process::Child,
+    url: String,
+}
+
+impl HttpFixture {
+    fn start(args: &[&str]) -> HttpFixture {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(fixture())
+            .arg("--http")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the fixture's address");
+        assert!(addr.starts_with("127.0.0.1:"), "loopback only: {addr}");
+        HttpFixture {
+            child,
+            url: format!("http://{addr}/mcp"),
+        }
+    }
+}
+
+impl Drop for HttpFixture {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_streamable_http_server_answers_in_json_or_event_streams() {
+    for sse in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["--tools", "1000", "--page-size", "40"];
+        if sse {
+            args.push("--sse");
+        }
+        let server = HttpFixture::start(&args);
+        let o = toolcat(
+            dir.path(),
+            &[
+                "ingest",
+                "--quiet",
+                "--url",
+                &server.url,
+                "--name",
+                "remote",
+                "--header",
+                "Authorization: Bearer secret-token",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "sse={sse}: {}", stderr(&o));
+        let catalog = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+        let s = &catalog.servers[0];
+        assert_eq!(s.tools.len(), 1000, "25 pages followed");
+        assert_eq!(s.server.extra["transport"], "streamable-http");
+        let text = std::fs::read_to_string(dir.path().join("catalog/remote.json")).unwrap();
+        assert!(
+            text.contains("Authorization") && !text.contains("secret-token"),
+            "only header names are kept"
+        );
+    }
+}
+
+#[test]
+fn every_misbehaviour_over_http_is_an_error_naming_the_server() {
+    let cases: &[(&str, &str)] = &[
+        ("hang", "no complete answer within 2 s"),
+        ("hang-init", "no complete answer within 2 s"),
+        ("crash", "tools/list failed on page 2"),
+        ("junk", "failed"),
+        ("error", "database is down"),
+        ("cursor-loop", "repeated cursor `page-0`"),
+        ("slow", "no complete answer within 2 s"),
+    ];
+    for (mode, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let tools = if *mode == "slow" { "1000" } else { "250" };
+        let server = HttpFixture::start(&["--tools", tools, "--page-size", "100", "--mode", mode]);
+        let started = std::time::Instant::now();
+        let o = toolcat(
+            dir.path(),
+            &[
+                "ingest",
+                "--quiet",
+                "--timeout",
+                "2",
+                "--url",
+                &server.url,
+                "--name",
+                &format!("bad-{mode}"),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(3), "{mode}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("server bad-{mode}")) && stderr(&o).contains(message),
+            "{mode}: {}",
+            stderr(&o)
+        );
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{mode}: bounded by the timeout"
+        );
+        assert!(
+            !dir.path().join("catalog").exists(),
+            "{mode}: nothing written"
+        );
+    }
+}

@@ -7,7 +7,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -59,6 +59,35 @@ for (const [name, s] of Object.entries(servers)) {
     }
   });
 }
+
+test("server-everything over streamable HTTP on a loopback port", async () => {
+  const port = 20000 + (process.pid % 20000);
+  const child = spawn(servers["server-everything"].command[0], ["streamableHttp"], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("server-everything did not start")), 20000);
+      const watch = (chunk) => {
+        if (String(chunk).includes("listening on port")) { clearTimeout(timer); resolve(); }
+      };
+      child.stdout.on("data", watch);
+      child.stderr.on("data", watch);
+    });
+    const catalog = join(work, "catalog-http");
+    const started = Date.now();
+    const r = toolcat(["ingest", "--quiet", "--catalog", catalog, "--url", `http://127.0.0.1:${port}/mcp`, "--name", "everything-http"]);
+    console.log(`server-everything over HTTP: ingested in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    assert.equal(r.status, 0, r.stderr);
+    const got = tools(join(catalog, "everything-http.json"));
+    const want = tools(join(repo, "catalog", "modelcontextprotocol-server-everything.json"));
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+    for (const [tool, schema] of want) assert.deepEqual(got.get(tool), schema, tool);
+  } finally {
+    child.kill();
+  }
+});
 
 test("a config of all of them plus a broken entry ingests the good ones", () => {
   const config = { mcpServers: { broken: { command: join(work, "no-such-server") } } };
