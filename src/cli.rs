@@ -403,9 +403,18 @@ fn live_servers(
 ) -> (Vec<Server>, usize) {
     let mut servers = Vec::new();
     let mut failed = 0;
+    use std::io::IsTerminal;
+    let interactive = !opts.quiet && std::io::stderr().is_terminal();
     for (name, entry) in entries {
         let started = std::time::Instant::now();
-        if !opts.quiet {
+        // A spinner on a terminal; plain lines in logs.
+        let spinner = interactive.then(|| {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message(format!("{name}: listing tools..."));
+            s.enable_steady_tick(std::time::Duration::from_millis(100));
+            s
+        });
+        if !opts.quiet && spinner.is_none() {
             eprintln!("{name}: listing tools...");
         }
         let result = crate::live::list(&entry, opts.limits).and_then(|listing| {
@@ -423,6 +432,9 @@ fn live_servers(
                 .map(|(s, _)| (s, listing.pages))
                 .map_err(|e| anyhow::anyhow!("{e}"))
         });
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
         match result {
             Ok((server, pages)) => {
                 if !opts.quiet {
