@@ -403,8 +403,7 @@ fn live_servers(
 ) -> (Vec<Server>, usize) {
     let mut servers = Vec::new();
     let mut failed = 0;
-    use std::io::IsTerminal;
-    let interactive = !opts.quiet && std::io::stderr().is_terminal();
+    let interactive = !opts.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     for (name, entry) in entries {
         let started = std::time::Instant::now();
         // A spinner on a terminal; plain lines in logs.
