@@ -445,6 +445,15 @@ const WEAK: &[&str] = &[
     "build",
 ];
 
+/// The verb lists, in precedence order from the least consequential.
+const LISTS: [(Category, &[&str]); 5] = [
+    (Category::Read, READ),
+    (Category::Write, WRITE),
+    (Category::Execute, EXECUTE),
+    (Category::Destructive, DESTRUCTIVE),
+    (Category::Financial, FINANCIAL),
+];
+
 /// Every action word, with its category and strength. A word listed under two
 /// categories keeps the first.
 fn table() -> &'static HashMap<&'static str, (Category, Strength), BuildHasherDefault<FxHasher>> {
@@ -453,13 +462,7 @@ fn table() -> &'static HashMap<&'static str, (Category, Strength), BuildHasherDe
     > = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = HashMap::default();
-        for (category, words) in [
-            (Category::Read, READ),
-            (Category::Write, WRITE),
-            (Category::Execute, EXECUTE),
-            (Category::Destructive, DESTRUCTIVE),
-            (Category::Financial, FINANCIAL),
-        ] {
+        for (category, words) in LISTS {
             for &w in words {
                 let strength = if WEAK.contains(&w) {
                     Strength::Weak
@@ -741,13 +744,7 @@ mod tests {
 
     #[test]
     fn every_word_is_found_with_its_first_category() {
-        for (category, words) in [
-            (Category::Read, READ),
-            (Category::Write, WRITE),
-            (Category::Execute, EXECUTE),
-            (Category::Destructive, DESTRUCTIVE),
-            (Category::Financial, FINANCIAL),
-        ] {
+        for (category, words) in LISTS {
             for w in words {
                 assert!(w.len() <= 16, "{w} is longer than verb() looks");
                 let (c, _) = verb(w).expect("listed");

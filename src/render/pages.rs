@@ -252,40 +252,44 @@ pub fn recommendation(category: Category) -> &'static str {
     }
 }
 
-fn category_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
-    let mut n = [0usize; 5];
+/// How many verdicts fall on each of `all` (a category or a risk of each verdict).
+fn tally<'a, T: Copy + PartialEq>(
+    all: &[T],
+    of: impl Fn(&crate::classify::Verdict) -> T,
+    names: impl Fn(T) -> (&'static str, &'static str),
+    verdicts: impl Iterator<Item = &'a crate::classify::Verdict>,
+) -> Vec<Count> {
+    let mut n = vec![0usize; all.len()];
     for v in verdicts {
-        if let Some(i) = Category::ALL.iter().position(|c| *c == v.category) {
+        if let Some(i) = all.iter().position(|x| *x == of(v)) {
             n[i] += 1;
         }
     }
-    Category::ALL
-        .iter()
+    all.iter()
         .zip(n)
-        .map(|(c, tools)| Count {
-            key: c.as_str(),
-            label: c.label(),
-            tools,
+        .map(|(x, tools)| {
+            let (key, label) = names(*x);
+            Count { key, label, tools }
         })
         .collect()
 }
 
+fn category_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
+    tally(
+        &Category::ALL,
+        |v| v.category,
+        |c| (c.as_str(), c.label()),
+        verdicts,
+    )
+}
+
 fn risk_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
-    let mut n = [0usize; 4];
-    for v in verdicts {
-        if let Some(i) = Risk::ALL.iter().position(|r| *r == v.risk) {
-            n[i] += 1;
-        }
-    }
-    Risk::ALL
-        .iter()
-        .zip(n)
-        .map(|(r, tools)| Count {
-            key: r.as_str(),
-            label: r.label(),
-            tools,
-        })
-        .collect()
+    tally(
+        &Risk::ALL,
+        |v| v.risk,
+        |r| (r.as_str(), r.label()),
+        verdicts,
+    )
 }
 
 fn bars(counts: &[Count], title: &str) -> String {

@@ -40,6 +40,28 @@ fn running(tag: &str) -> usize {
         .count()
 }
 
+/// A failed live ingest: exit 3, the server and what went wrong named, within the
+/// timeout, nothing written.
+fn assert_failed(
+    o: &std::process::Output,
+    dir: &Path,
+    mode: &str,
+    message: &str,
+    started: std::time::Instant,
+) {
+    assert_eq!(o.status.code(), Some(3), "{mode}: {}", stderr(o));
+    let err = stderr(o);
+    assert!(
+        err.contains(&format!("server bad-{mode}")) && err.contains(message),
+        "{mode}: {err}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "{mode}: bounded by the timeout"
+    );
+    assert!(!dir.join("catalog").exists(), "{mode}: nothing written");
+}
+
 #[test]
 fn a_stdio_server_is_listed_to_its_last_page_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,20 +150,7 @@ fn every_misbehaviour_is_an_error_naming_the_server_and_nothing_is_written() {
             &args,
             &["--timeout", "2"],
         );
-        assert_eq!(o.status.code(), Some(3), "{mode}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("server bad-{mode}")) && stderr(&o).contains(message),
-            "{mode}: {}",
-            stderr(&o)
-        );
-        assert!(
-            started.elapsed().as_secs() < 20,
-            "{mode}: bounded by the timeout"
-        );
-        assert!(
-            !dir.path().join("catalog").exists(),
-            "{mode}: nothing written"
-        );
+        assert_failed(&o, dir.path(), mode, message, started);
         std::thread::sleep(std::time::Duration::from_millis(200));
         assert_eq!(
             running(&tag),
@@ -325,19 +334,6 @@ fn every_misbehaviour_over_http_is_an_error_naming_the_server() {
                 &format!("bad-{mode}"),
             ],
         );
-        assert_eq!(o.status.code(), Some(3), "{mode}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("server bad-{mode}")) && stderr(&o).contains(message),
-            "{mode}: {}",
-            stderr(&o)
-        );
-        assert!(
-            started.elapsed().as_secs() < 20,
-            "{mode}: bounded by the timeout"
-        );
-        assert!(
-            !dir.path().join("catalog").exists(),
-            "{mode}: nothing written"
-        );
+        assert_failed(&o, dir.path(), mode, message, started);
     }
 }
