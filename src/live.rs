@@ -456,6 +456,43 @@ mod tests {
     }
 
     #[test]
+    fn vs_code_and_claude_configs_are_read_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let vscode = dir.path().join("mcp.json");
+        std::fs::write(
+            &vscode,
+            r#"{"servers": {
+                "gh": {"type": "http", "url": "https://api.example.com/mcp", "headers": {"Authorization": "Bearer ${env:TOOLCAT_TEST_TOKEN}"}},
+                "time": {"type": "stdio", "command": "uvx", "args": ["mcp-server-time"], "env": {"TZ": "UTC"}}
+            }}"#,
+        )
+        .unwrap();
+        std::env::set_var("TOOLCAT_TEST_TOKEN", "t0k");
+        let servers = config(&vscode).unwrap();
+        assert_eq!(
+            servers["gh"],
+            Target::Http {
+                url: "https://api.example.com/mcp".into(),
+                headers: BTreeMap::from([("Authorization".into(), "Bearer t0k".into())]),
+            }
+        );
+        assert!(
+            matches!(&servers["time"], Target::Stdio(s) if s.program == "uvx" && s.env["TZ"] == "UTC")
+        );
+        std::fs::write(&vscode, r#"{"servers": {"x": {"type": "stdio"}}}"#).unwrap();
+        let e = config(&vscode).unwrap_err().to_string();
+        assert!(
+            e.contains("/servers/x") && e.contains("neither `command`"),
+            "{e}"
+        );
+        std::fs::write(&vscode, r#"{"other": {}}"#).unwrap();
+        assert!(config(&vscode)
+            .unwrap_err()
+            .to_string()
+            .contains("no `mcpServers`"));
+    }
+
+    #[test]
     fn variables_expand_as_clients_do() {
         std::env::set_var("TOOLCAT_TEST_HOME", "/home/x");
         assert_eq!(
