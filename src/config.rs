@@ -18,6 +18,39 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     policy: crate::policy::PolicySettings,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    code: String,
+    server: String,
+    #[serde(default = "any_tool")]
+    tool: String,
+    reason: Option<String>,
+}
+
+fn any_tool() -> String {
+    "*".into()
+}
+
+/// A `[[check.ignore]]` entry: findings with this code, server and tool glob do not fail.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    pub code: String,
+    pub server: String,
+    pub tool: String,
+    pub reason: String,
+    used: std::sync::Arc<AtomicBool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +79,8 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// `[policy]`: the profile and settings of generated policies.
     pub policy: crate::policy::PolicySettings,
+    /// `[[check.ignore]]`.
+    pub ignores: Vec<Ignore>,
 }
 
 impl Default for Config {
@@ -56,6 +91,7 @@ impl Default for Config {
             base_url: "https://example.invalid/".into(),
             overrides: Vec::new(),
             policy: crate::policy::PolicySettings::default(),
+            ignores: Vec::new(),
         }
     }
 }
@@ -126,6 +162,34 @@ impl Config {
                 }
             }
         }
+        let mut ignores = Vec::new();
+        for (i, g) in raw.check.ignore.into_iter().enumerate() {
+            let at = format!(
+                "{}: [[check.ignore]] #{} ({} {}/{})",
+                path.display(),
+                i + 1,
+                g.code,
+                g.server,
+                g.tool
+            );
+            let known = crate::check::Kind::ALL
+                .iter()
+                .any(|k| k.code().eq_ignore_ascii_case(&g.code));
+            if !known {
+                errors.push(format!("{at}: unknown finding code `{}`", g.code));
+            }
+            let reason = g.reason.unwrap_or_default();
+            if reason.trim().is_empty() {
+                errors.push(format!("{at}: `reason` is required and must not be empty"));
+            }
+            ignores.push(Ignore {
+                code: g.code.to_ascii_uppercase(),
+                server: g.server,
+                tool: g.tool,
+                reason,
+                used: std::sync::Arc::new(AtomicBool::new(false)),
+            });
+        }
         if let Err(e) = raw.policy.profile(None) {
             errors.push(format!("{}: {e}", path.display()));
         }
@@ -139,6 +203,7 @@ impl Config {
             base_url: raw.site.base_url.unwrap_or(defaults.base_url),
             overrides,
             policy: raw.policy,
+            ignores,
         })
     }
 
@@ -169,6 +234,31 @@ impl Config {
     }
 
     /// Warnings for overrides that matched no tool.
+    /// The reason of the first `[[check.ignore]]` that covers a finding.
+    pub fn ignore_reason(&self, code: &str, server: &str, tool: Option<&str>) -> Option<String> {
+        let g = self.ignores.iter().find(|g| {
+            g.code == code
+                && glob_match(&g.server, server)
+                && glob_match(&g.tool, tool.unwrap_or(""))
+        })?;
+        g.used.store(true, Ordering::Relaxed);
+        Some(g.reason.clone())
+    }
+
+    /// Ignores that covered no finding.
+    pub fn unused_ignores(&self) -> Vec<String> {
+        self.ignores
+            .iter()
+            .filter(|g| !g.used.load(Ordering::Relaxed))
+            .map(|g| {
+                format!(
+                    "[[check.ignore]] {} {}/{} matched no finding",
+                    g.code, g.server, g.tool
+                )
+            })
+            .collect()
+    }
+
     pub fn unused_overrides(&self) -> Vec<String> {
         self.overrides
             .iter()

@@ -6,6 +6,7 @@
 //! See `ARCHITECTURE.md`.
 
 pub mod catalog;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;

@@ -5,7 +5,7 @@ use crate::common::{stderr, stdout, toolcat};
 use std::path::{Path, PathBuf};
 
 /// The fixture server, built by `cargo test` with the other examples.
-fn fixture() -> PathBuf {
+pub fn fixture() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     let dir = exe
         .parent()

@@ -6,6 +6,7 @@
     clippy::many_single_char_names
 )]
 
+mod check;
 mod classify;
 mod cli;
 mod common;

@@ -1,0 +1,401 @@
+//! The findings of `check` and `diff` in the formats CI systems read: text, JSON (schema
+//! `schemas/check-report-v1.json`), SARIF 2.1.0, a Markdown pull-request comment, GitHub
+//! workflow annotations.
+
+use super::{Finding, Kind};
+use crate::model::Risk;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The version of the JSON report's schema.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    Github,
+}
+
+/// Where a finding points in the repository: a catalogue file and a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+/// A check's result, ready to write.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Servers compared (slugs), sorted.
+    pub servers: Vec<String>,
+    /// Where each (server, tool) is in the catalogue.
+    pub locations: BTreeMap<(String, Option<String>), Location>,
+}
+
+impl Report {
+    /// Findings that count towards the exit status (not ignored).
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.ignored.is_none())
+    }
+
+    fn location(&self, f: &Finding) -> Option<&Location> {
+        self.locations
+            .get(&(f.server.clone(), f.tool.clone()))
+            .or_else(|| self.locations.get(&(f.server.clone(), None)))
+    }
+
+    fn counts(&self) -> BTreeMap<Risk, usize> {
+        let mut c = BTreeMap::new();
+        for f in self.active() {
+            *c.entry(f.severity).or_insert(0) += 1;
+        }
+        c
+    }
+
+    pub fn render(&self, format: Format, color: bool) -> String {
+        match format {
+            Format::Text => self.text(color),
+            Format::Json => self.json(),
+            Format::Sarif => self.sarif(),
+            Format::Markdown => self.markdown(),
+            Format::Github => self.github(),
+        }
+    }
+
+    fn by_server(&self) -> BTreeMap<&str, Vec<&Finding>> {
+        let mut m: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for s in &self.servers {
+            m.entry(s.as_str()).or_default();
+        }
+        for f in &self.findings {
+            m.entry(f.server.as_str()).or_default().push(f);
+        }
+        m
+    }
+
+    fn summary_line(&self) -> String {
+        let counts = self.counts();
+        let total: usize = counts.values().sum();
+        let parts: Vec<String> = Risk::ALL
+            .iter()
+            .rev()
+            .map(|r| format!("{} {}", counts.get(r).copied().unwrap_or(0), r.as_str()))
+            .collect();
+        let ignored = self.findings.len() - total;
+        let ignored = if ignored > 0 {
+            format!(", {ignored} ignored")
+        } else {
+            String::new()
+        };
+        format!(
+            "{total} findings in {} servers ({}){ignored}",
+            self.servers.len(),
+            parts.join(", ")
+        )
+    }
+
+    fn text(&self, color: bool) -> String {
+        let paint = |r: Risk, s: &str| {
+            if !color {
+                return s.to_string();
+            }
+            let code = match r {
+                Risk::Critical => "1;31",
+                Risk::High => "31",
+                Risk::Medium => "33",
+                Risk::Low => "2",
+            };
+            format!("\x1b[{code}m{s}\x1b[0m")
+        };
+        let mut out = String::new();
+        for (server, findings) in self.by_server() {
+            if findings.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{server}");
+            for f in findings {
+                let tool = f
+                    .tool
+                    .as_deref()
+                    .map(|t| format!(" {}", crate::markdown::visible(t)))
+                    .unwrap_or_default();
+                let ignored = f
+                    .ignored
+                    .as_deref()
+                    .map(|r| format!(" [ignored: {r}]"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {} {} {}{tool}: {}{ignored}",
+                    paint(f.severity, &format!("{:<8}", f.severity.as_str())),
+                    f.code,
+                    f.kind,
+                    f.message
+                );
+                for c in &f.changes {
+                    let at = c
+                        .pointer
+                        .as_deref()
+                        .map(|p| format!(" {p}"))
+                        .unwrap_or_default();
+                    let br = if c.breaking { " (breaking)" } else { "" };
+                    let _ = writeln!(out, "      {}{at}: {}{br}", c.field, c.change);
+                }
+            }
+        }
+        let _ = writeln!(out, "{}", self.summary_line());
+        out
+    }
+
+    fn json(&self) -> String {
+        let value = json!({
+            "version": JSON_VERSION,
+            "generator": "toolcat",
+            "servers": self.servers,
+            "summary": {
+                "total": self.active().count(),
+                "ignored": self.findings.len() - self.active().count(),
+                "bySeverity": Risk::ALL.iter().map(|r| (r.as_str().to_string(), json!(self.counts().get(r).copied().unwrap_or(0)))).collect::<serde_json::Map<_, _>>(),
+            },
+            "findings": self.findings,
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        crate::markdown::escape_invisible(&text).into_owned()
+    }
+
+    fn sarif(&self) -> String {
+        let rules: Vec<Value> = Kind::ALL
+            .iter()
+            .map(|k| {
+                json!({
+                    "id": k.code(),
+                    "name": k.name(),
+                    "shortDescription": {"text": k.name().replace('-', " ")},
+                    "fullDescription": {"text": k.help()},
+                    "help": {"text": k.help(), "markdown": k.help()},
+                    "defaultConfiguration": {"level": "warning"},
+                    "properties": {"security-severity": security_severity(default_severity(*k)), "tags": ["security", "mcp"]},
+                })
+            })
+            .collect();
+        let runs: Vec<Value> = self
+            .by_server()
+            .into_iter()
+            .map(|(server, findings)| {
+                let results: Vec<Value> = findings
+                    .iter()
+                    .filter(|f| f.ignored.is_none())
+                    .map(|f| self.sarif_result(f))
+                    .collect();
+                json!({
+                    "tool": {"driver": {
+                        "name": "toolcat",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "rules": rules,
+                    }},
+                    "automationDetails": {"id": format!("toolcat/check/{server}/")},
+                    "results": results,
+                })
+            })
+            .collect();
+        let value = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": runs,
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        crate::markdown::escape_invisible(&text).into_owned()
+    }
+
+    fn sarif_result(&self, f: &Finding) -> Value {
+        let level = match f.severity {
+            Risk::Critical | Risk::High => "error",
+            Risk::Medium => "warning",
+            Risk::Low => "note",
+        };
+        let mut text = match &f.tool {
+            Some(t) => format!("{}/{}: {}", f.server, t, f.message),
+            None => format!("{}: {}", f.server, f.message),
+        };
+        for c in &f.changes {
+            let at = c.pointer.as_deref().unwrap_or("");
+            let _ = write!(
+                text,
+                "; {}{at}: {}{}",
+                c.field,
+                c.change,
+                if c.breaking { " (breaking)" } else { "" }
+            );
+        }
+        let mut result = json!({
+            "ruleId": f.code,
+            "level": level,
+            "message": {"text": text},
+            "properties": {"severity": f.severity.as_str(), "security-severity": security_severity(f.severity), "breaking": f.breaking},
+        });
+        if let Some(loc) = self.location(f) {
+            result["locations"] = json!([{"physicalLocation": {
+                "artifactLocation": {"uri": loc.file},
+                "region": {"startLine": loc.line.max(1)},
+            }}]);
+        }
+        let identity = format!(
+            "{}/{}/{}",
+            f.code,
+            f.server,
+            f.tool.as_deref().unwrap_or("")
+        );
+        let mut fingerprints = serde_json::Map::new();
+        fingerprints.insert("findingIdentity/v1".into(), json!(identity));
+        if let Some(fp) = &f.fingerprint {
+            fingerprints.insert("toolFingerprint/v1".into(), json!(fp));
+        }
+        result["partialFingerprints"] = Value::Object(fingerprints);
+        result
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "### toolcat check: {}\n", self.summary_line());
+        let _ = writeln!(out, "| Server | Critical | High | Medium | Low |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+        let groups = self.by_server();
+        for (server, findings) in &groups {
+            let n = |r: Risk| {
+                findings
+                    .iter()
+                    .filter(|f| f.severity == r && f.ignored.is_none())
+                    .count()
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} |",
+                md(server),
+                n(Risk::Critical),
+                n(Risk::High),
+                n(Risk::Medium),
+                n(Risk::Low)
+            );
+        }
+        for (server, findings) in groups {
+            if findings.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "\n<details><summary><code>{}</code>: {} findings</summary>\n",
+                md(server),
+                findings.len()
+            );
+            for f in findings {
+                let tool = f
+                    .tool
+                    .as_deref()
+                    .map(|t| format!(" `{}`", md(t)))
+                    .unwrap_or_default();
+                let ignored = f
+                    .ignored
+                    .as_deref()
+                    .map(|r| format!(" _(ignored: {})_", md(r)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "- **{}** `{}` {}{tool}: {}{ignored}",
+                    f.severity.as_str(),
+                    f.code,
+                    f.kind,
+                    md(&f.message)
+                );
+                for c in &f.changes {
+                    let at = c
+                        .pointer
+                        .as_deref()
+                        .map(|p| format!(" `{}`", md(p)))
+                        .unwrap_or_default();
+                    let br = if c.breaking { " **(breaking)**" } else { "" };
+                    let _ = writeln!(out, "  - {}{at}: {}{br}", c.field, md(&c.change));
+                }
+            }
+            let _ = writeln!(out, "\n</details>");
+        }
+        out
+    }
+
+    fn github(&self) -> String {
+        let mut out = String::new();
+        for f in self.active() {
+            let level = match f.severity {
+                Risk::Critical | Risk::High => "error",
+                Risk::Medium => "warning",
+                Risk::Low => "notice",
+            };
+            let mut props = vec![format!(
+                "title={}",
+                gh_prop(&format!("{} {}", f.code, f.kind))
+            )];
+            if let Some(loc) = self.location(f) {
+                props.insert(
+                    0,
+                    format!("file={},line={}", gh_prop(&loc.file), loc.line.max(1)),
+                );
+            }
+            let subject = match &f.tool {
+                Some(t) => format!("{}/{}", f.server, t),
+                None => f.server.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "::{level} {}::{}",
+                props.join(","),
+                gh_data(&format!("{subject}: {}", f.message))
+            );
+        }
+        out
+    }
+}
+
+/// The severity a kind of finding usually has (for SARIF rule defaults).
+fn default_severity(k: Kind) -> Risk {
+    match k {
+        Kind::ToolRemoved => Risk::Low,
+        Kind::ToolChanged | Kind::AnnotationRiskier => Risk::Medium,
+        Kind::ServerUnreachable | Kind::ToolAdded | Kind::RiskEscalation => Risk::High,
+        Kind::NewRiskSignal => Risk::Critical,
+    }
+}
+
+/// GitHub code scanning's numeric severity.
+fn security_severity(r: Risk) -> &'static str {
+    match r {
+        Risk::Critical => "9.5",
+        Risk::High => "8.0",
+        Risk::Medium => "5.5",
+        Risk::Low => "2.0",
+    }
+}
+
+/// Text from a definition inside Markdown: one line, no markup.
+fn md(s: &str) -> String {
+    crate::policy::one_line(s, 300)
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('`', "'")
+}
+
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_prop(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
