@@ -54,6 +54,12 @@ pub fn load(dir: &Path) -> Result<Catalog> {
         let json = Path::new(&name)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if json && entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            bail!(
+                "{} is a symbolic link: toolcat does not follow links out of the catalogue",
+                entry.path().display()
+            );
+        }
         if is_file && json && !name.starts_with('.') {
             files.push(entry.path());
         }

@@ -75,6 +75,9 @@ pub enum Command {
         /// Templates that replace the built-in ones file by file (see init-templates).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Replace --out even when it is a non-empty directory toolcat did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a verdict for every tool, sorted by server then tool.
     Classify {
@@ -303,7 +306,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             catalog,
             out,
             templates,
-        } => cmd_build(&catalog, &out, templates.as_deref(), &config),
+            force,
+        } => cmd_build(&catalog, &out, templates.as_deref(), force, &config),
         Command::InitTemplates { dir, force } => cmd_init_templates(&dir, force),
         Command::Policy {
             server,
@@ -629,6 +633,7 @@ fn cmd_build(
     catalog_dir: &Path,
     out: &Path,
     templates: Option<&Path>,
+    force: bool,
     config: &Config,
 ) -> Result<u8> {
     let templates = match templates {
@@ -636,7 +641,7 @@ fn cmd_build(
         None => crate::render::Templates::default(),
     };
     let catalog = catalog::load(catalog_dir)?;
-    let stats = crate::site::build(&catalog, out, config, &templates)?;
+    let stats = crate::site::build(&catalog, out, config, &templates, force)?;
     warn_unused(config);
     eprintln!(
         "built {} pages for {} tools of {} servers into {}",

@@ -3,7 +3,7 @@
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::render;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::path::Path;
 
 /// What a build wrote.
@@ -19,7 +19,9 @@ pub fn build(
     out: &Path,
     config: &Config,
     templates: &render::Templates,
+    force: bool,
 ) -> Result<Stats> {
+    refuse_foreign(out, force)?;
     let files = render_site(catalog, config, templates)?;
     let stats = Stats {
         files: files.len(),
@@ -29,9 +31,35 @@ pub fn build(
         for (path, bytes) in &files {
             staging.write(path, bytes)?;
         }
-        Ok(())
+        staging.write(MARKER, MARKER_TEXT.as_bytes())
     })?;
     Ok(stats)
+}
+
+/// The file that marks a directory as a site toolcat wrote, and may replace.
+pub const MARKER: &str = ".toolcat-site";
+
+const MARKER_TEXT: &str =
+    "This directory is written by `toolcat build`, which replaces it whole on every build.\n";
+
+/// Refuse to replace a non-empty directory toolcat did not write, unless forced: a
+/// mistyped `--out` must not delete someone's files.
+fn refuse_foreign(out: &Path, force: bool) -> Result<()> {
+    if force || !out.is_dir() || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .with_context(|| format!("reading {}", out.display()))?
+        .next()
+        .is_none();
+    if !empty {
+        anyhow::bail!(
+            "{} is not empty and was not written by toolcat build (it has no {MARKER}): \
+             refusing to replace it; pass --force to replace it anyway",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// Every file of the site, in memory, sorted by path.

@@ -9,7 +9,24 @@ use crate::schema;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use tera::Tera;
+
+/// Descriptions and schemas longer than this are cut on pages, with a note; `tool.json`
+/// keeps them whole.
+pub const PAGE_TEXT: usize = 256 * 1024;
+
+/// The first [`PAGE_TEXT`] bytes of a text (on a char boundary), and whether it was cut.
+fn clip(text: &str) -> (&str, bool) {
+    if text.len() <= PAGE_TEXT {
+        return (text, false);
+    }
+    let mut end = PAGE_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], true)
+}
 
 /// Rows on one page of a category or risk listing; longer listings are split.
 pub const LIST_PAGE: usize = 1000;
@@ -796,9 +813,21 @@ impl<'r, 'a> Renderer<'r, 'a> {
             })
             .collect();
         let pretty = |v: &Option<serde_json::Value>| {
-            v.as_ref()
-                .map(|v| visible(&serde_json::to_string_pretty(v).unwrap_or_default()))
+            v.as_ref().map(|v| {
+                let text = serde_json::to_string_pretty(v).unwrap_or_default();
+                let (shown, cut) = clip(&text);
+                let mut shown = visible(shown);
+                if cut {
+                    let _ = write!(
+                        shown,
+                        "\n… ({} bytes in all; the whole schema is in tool.json)",
+                        text.len()
+                    );
+                }
+                shown
+            })
         };
+        let (description, description_cut) = clip(t.tool.description());
         let questions = Self::questions(e, t);
         let category = t.verdict.category;
         let mut ctx = self.context(&path);
@@ -807,7 +836,18 @@ impl<'r, 'a> Renderer<'r, 'a> {
         ctx.insert("slug", &t.slug);
         ctx.insert("display_name", &visible(t.tool.display_name()));
         ctx.insert("summary", &t.summary);
-        ctx.insert("description_html", &markdown::to_html(t.tool.description()));
+        ctx.insert("description_html", &markdown::to_html(description));
+        ctx.insert(
+            "description_note",
+            &description_cut.then(|| {
+                format!(
+                    "This description is {} bytes long; the first {} KiB are shown. The whole \
+                     text is in tool.json.",
+                    t.tool.description().len(),
+                    PAGE_TEXT / 1024
+                )
+            }),
+        );
         ctx.insert("category", &category.as_str());
         ctx.insert("category_label", &category.label());
         ctx.insert("what_it_does", what_it_does(category));

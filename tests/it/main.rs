@@ -11,6 +11,7 @@ mod classify;
 mod cli;
 mod common;
 mod determinism;
+mod hostile;
 mod html;
 mod ingest;
 mod live;

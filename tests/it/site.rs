@@ -291,9 +291,21 @@ fn hostile_definitions_cannot_run_or_break_a_page() {
         .find(|f| f.0.starts_with("tools/huge/"))
         .map(|f| String::from_utf8_lossy(&f.1).into_owned())
         .unwrap();
-    assert!(huge_page.len() > 1_000_000);
-    assert!(huge_page.contains("&lt;script&gt;window.__pwned=99&lt;/script&gt;"));
+    assert!(
+        huge_page.len() < 600_000,
+        "a long description is cut on its page"
+    );
+    assert!(huge_page.contains("bytes long; the first 256 KiB are shown"));
     assert!(huge_page.trim_end().ends_with("</html>"));
+    let huge_json = files
+        .iter()
+        .find(|f| f.0.starts_with("tools/huge/") && f.0.ends_with("tool.json"))
+        .map(|f| String::from_utf8_lossy(&f.1).into_owned())
+        .unwrap();
+    assert!(
+        huge_json.contains("<script>window.__pwned=99</script>"),
+        "tool.json keeps it whole"
+    );
 }
 
 #[test]
