@@ -278,3 +278,60 @@ fn symbolic_links_in_the_catalogue_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_server_with_100000_tools_is_ingested_classified_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let tools: Vec<_> = (0..100_000)
+        .map(|i| json!({"name": format!("tool_{i}"), "description": if i % 3 == 0 { "Deletes a row." } else { "Lists rows." }, "inputSchema": {"type": "object", "properties": {"id": {"type": "string"}}}}))
+        .collect();
+    write(
+        dir.path(),
+        "many.json",
+        &json!({"tools": tools}).to_string(),
+    );
+    let o = ingest(dir.path(), "many.json", "many");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = toolcat(dir.path(), &["classify", "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 100_000);
+    let o = toolcat(
+        dir.path(),
+        &["check", "many.json", "--server", "many", "--fail-on", "any"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn concurrent_ingests_leave_a_whole_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..4 {
+        let tools: Vec<_> = (0..200)
+            .map(|t| json!({"name": format!("t{i}_{t}")}))
+            .collect();
+        write(
+            dir.path(),
+            &format!("s{i}.json"),
+            &json!({"tools": tools}).to_string(),
+        );
+    }
+    let runs: Vec<_> = (0..8)
+        .map(|k| {
+            let d = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let file = format!("s{}.json", k % 4);
+                toolcat(&d, &["ingest", "--server", "shared", &file])
+            })
+        })
+        .collect();
+    for r in runs {
+        assert!(r.join().unwrap().status.success());
+    }
+    let catalog = toolcat::catalog::load(&dir.path().join("catalog")).unwrap();
+    assert_eq!(catalog.servers.len(), 1);
+    assert_eq!(
+        catalog.servers[0].tools.len(),
+        200,
+        "one whole version of the file, not a mix"
+    );
+}
