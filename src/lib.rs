@@ -20,4 +20,5 @@ pub mod render;
 pub mod schema;
 pub mod site;
 pub mod slug;
+pub mod synth;
 pub mod write;
