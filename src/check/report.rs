@@ -92,9 +92,17 @@ impl Report {
         } else {
             String::new()
         };
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
         format!(
-            "{total} findings in {} servers ({}){ignored}",
-            self.servers.len(),
+            "{} in {} ({}){ignored}",
+            plural(total, "finding", "findings"),
+            plural(self.servers.len(), "server", "servers"),
             parts.join(", ")
         )
     }
