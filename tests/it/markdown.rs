@@ -28,3 +28,14 @@ proptest! {
         prop_assert_eq!(back, s);
     }
 }
+
+/// Found by fuzzing (`fuzz/fuzz_targets/markdown.rs`): link-looking text in a description
+/// stays text.
+#[test]
+fn attribute_shaped_text_stays_text() {
+    let html = toolcat::markdown::to_html(
+        "WHEN TO UShref=\"javascript:alert(1)\" and <a href=\"javascript:alert(2)\">x</a>",
+    );
+    assert!(!html.contains("<a"), "{html}");
+    assert!(html.contains("&lt;a href="), "{html}");
+}
