@@ -86,11 +86,21 @@ pub fn render(p: &ServerPolicy) -> String {
     out
 }
 
+/// The longest key written in the ordinary `key:` form; YAML's limit is 1024 characters.
+const MAX_SIMPLE_KEY: usize = 1000;
+
 /// The entry of one tool under `tools:`, each line starting with `indent`.
 pub fn tool_entry(t: &ToolPolicy, indent: &str) -> String {
     let mut out = String::new();
-    let name = &t.name;
-    let _ = writeln!(out, "{indent}{}:", quoted(name));
+    let key = quoted(&t.name);
+    if key.chars().count() <= MAX_SIMPLE_KEY {
+        let _ = writeln!(out, "{indent}{key}:");
+    } else {
+        // YAML allows at most 1024 characters in an implicit key: a longer name is written
+        // as an explicit key (`? key` then `:`).
+        let _ = writeln!(out, "{indent}? {key}");
+        let _ = writeln!(out, "{indent}:");
+    }
     let rules = rules(t);
     if rules.is_empty() {
         let _ = writeln!(out, "{indent}  rules: []");

@@ -398,3 +398,24 @@ fn classifier_overrides_and_policy_settings_flow_into_policies() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("policy.execute"), "{}", stderr(&o));
 }
+
+/// Found by fuzzing (`fuzz/fuzz_targets/classify.rs`): a tool name longer than YAML's
+/// 1024-character limit on implicit keys made an invalid policy.
+#[test]
+fn a_very_long_tool_name_is_written_as_an_explicit_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("list_{}", "x".repeat(3000));
+    std::fs::write(
+        dir.path().join("long.json"),
+        serde_json::json!({"tools": [{"name": long}, {"name": "get_thing"}]}).to_string(),
+    )
+    .unwrap();
+    let o = toolcat(dir.path(), &["ingest", "--server", "long", "long.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = toolcat(dir.path(), &["policy", "long", "--out", "p.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let yaml = std::fs::read_to_string(dir.path().join("p.yaml")).unwrap();
+    assert!(check(&yaml).is_empty(), "{:#?}", check(&yaml));
+    let (listed, _) = intercept_names(&yaml);
+    assert!(listed.contains(&long) && listed.contains(&"get_thing".to_string()));
+}
