@@ -50,3 +50,21 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Ingest the hostile fixture (`tests/data/hostile/hostile.json`) into `dir/catalog`, and
+/// return that catalogue directory.
+pub fn ingest_hostile(dir: &Path) -> PathBuf {
+    let catalog = dir.join("catalog");
+    let fixture = repo().join("tests/data/hostile/hostile.json");
+    let o = toolcat(
+        dir,
+        &[
+            "ingest",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            fixture.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    catalog
+}

@@ -302,18 +302,7 @@ fn policy_command_writes_checks_and_explains_its_errors() {
 #[test]
 fn hostile_names_stay_exact_and_cannot_break_a_policy_file() {
     let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog");
-    let fixture = crate::common::repo().join("tests/data/hostile/hostile.json");
-    let o = toolcat(
-        dir.path(),
-        &[
-            "ingest",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            fixture.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let catalog = crate::common::ingest_hostile(dir.path());
     let loaded = toolcat::catalog::load(&catalog).unwrap();
     let server = &loaded.servers[0];
     let config = Config::default();

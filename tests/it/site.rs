@@ -185,18 +185,7 @@ fn ours(t: &html::Tag) -> bool {
 #[test]
 fn hostile_definitions_cannot_run_or_break_a_page() {
     let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog");
-    let fixture = repo().join("tests/data/hostile/hostile.json");
-    let o = toolcat(
-        dir.path(),
-        &[
-            "ingest",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            fixture.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let catalog = crate::common::ingest_hostile(dir.path());
     // A description of a megabyte, with a payload at its very end.
     let mut huge = "Reads a very long thing. ".repeat(42_000);
     huge.push_str("<script>window.__pwned=99</script>");
@@ -337,19 +326,22 @@ fn templates_can_be_copied_out_and_override_the_defaults_file_by_file() {
     )
     .unwrap();
     let catalog = bundled_catalog();
+    let build = |out: &Path| {
+        toolcat(
+            dir.path(),
+            &[
+                "build",
+                "--catalog",
+                catalog.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--templates",
+                tpl.to_str().unwrap(),
+            ],
+        )
+    };
     let out = dir.path().join("site");
-    let o = toolcat(
-        dir.path(),
-        &[
-            "build",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--templates",
-            tpl.to_str().unwrap(),
-        ],
-    );
+    let o = build(&out);
     assert!(o.status.success(), "{}", stderr(&o));
     let page =
         std::fs::read_to_string(out.join("tools/mcp-server-git/git_reset/index.html")).unwrap();
@@ -358,18 +350,7 @@ fn templates_can_be_copied_out_and_override_the_defaults_file_by_file() {
     // A file that is no template is an error that names it, and nothing is written.
     std::fs::write(tpl.join("stlye.css"), "").unwrap();
     let out2 = dir.path().join("site2");
-    let o = toolcat(
-        dir.path(),
-        &[
-            "build",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--out",
-            out2.to_str().unwrap(),
-            "--templates",
-            tpl.to_str().unwrap(),
-        ],
-    );
+    let o = build(&out2);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("stlye.css"), "{}", stderr(&o));
     assert!(!out2.exists());
