@@ -40,6 +40,26 @@ pub fn sort_tools(tools: &mut [Tool]) {
 
 /// Load every `*.json` file of a catalogue directory. Any bad file fails the load.
 pub fn load(dir: &Path) -> Result<Catalog> {
+    let files = list(dir)?;
+    let mut catalog = Catalog::default();
+    let mut errors: Vec<InputError> = Vec::new();
+    for file in files {
+        match ingest::read_file(&file, &Naming::default()) {
+            Ok((server, _)) => catalog.servers.push(server),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(bad_files(dir, &errors));
+    }
+    check_unique_slugs(catalog.servers.iter().map(|s| s.server.slug.as_str()))?;
+    catalog.normalize();
+    Ok(catalog)
+}
+
+/// The catalogue files of a directory (`*.json`, not hidden), sorted. A symbolic link
+/// is an error: toolcat does not follow links out of the catalogue.
+pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         bail!(
             "catalogue directory {} does not exist (run `toolcat ingest` first, or pass --catalog)",
@@ -65,33 +85,25 @@ pub fn load(dir: &Path) -> Result<Catalog> {
         }
     }
     files.sort();
-    let mut catalog = Catalog::default();
-    let mut errors: Vec<InputError> = Vec::new();
-    for file in files {
-        match ingest::read_file(&file, &Naming::default()) {
-            Ok((server, _)) => catalog.servers.push(server),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        bail!(
-            "the catalogue in {} has bad files:\n  {}",
-            dir.display(),
-            list.join("\n  ")
-        );
-    }
-    check_unique_slugs(&catalog)?;
-    catalog.normalize();
-    Ok(catalog)
+    Ok(files)
 }
 
-fn check_unique_slugs(catalog: &Catalog) -> Result<()> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in &catalog.servers {
-        *seen.entry(&s.server.slug).or_default() += 1;
-    }
-    if let Some((slug, _)) = seen.into_iter().find(|(_, n)| *n > 1) {
+/// The error for a catalogue with bad files, naming each.
+pub fn bad_files(dir: &Path, errors: &[InputError]) -> anyhow::Error {
+    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    anyhow::anyhow!(
+        "the catalogue in {} has bad files:\n  {}",
+        dir.display(),
+        list.join("\n  ")
+    )
+}
+
+/// Fail if two catalogue files name the same server.
+pub fn check_unique_slugs<'a>(slugs: impl Iterator<Item = &'a str>) -> Result<()> {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut twice: Vec<&str> = slugs.filter(|s| !seen.insert(s)).collect();
+    twice.sort_unstable();
+    if let Some(slug) = twice.first() {
         bail!("two catalogue files name the server `{slug}`");
     }
     Ok(())

@@ -64,8 +64,12 @@ pub enum Command {
     },
     /// Classify the catalogue and write the static site.
     ///
-    /// The site is built in a staging directory beside --out and swapped in only when
-    /// complete, so a failed build leaves the previous site untouched.
+    /// A full build writes the site in a staging directory beside --out and swaps it in
+    /// only when complete, so a failed build leaves the previous site untouched. When
+    /// --out holds a site built by this version of toolcat with the same settings and
+    /// templates, the build is incremental: only the servers whose catalogue files
+    /// changed, and the shared pages that include them, are rendered again; the result is
+    /// the same as a full build. --full turns this off.
     Build {
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
@@ -78,6 +82,9 @@ pub enum Command {
         /// Replace --out even when it is a non-empty directory toolcat did not write.
         #[arg(long)]
         force: bool,
+        /// Render the whole site, even when an incremental build could reuse --out.
+        #[arg(long)]
+        full: bool,
     },
     /// Print a verdict for every tool, sorted by server then tool.
     Classify {
@@ -307,7 +314,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             out,
             templates,
             force,
-        } => cmd_build(&catalog, &out, templates.as_deref(), force, &config),
+            full,
+        } => cmd_build(
+            &catalog,
+            &out,
+            templates.as_deref(),
+            crate::site::Options { force, full },
+            &config,
+        ),
         Command::InitTemplates { dir, force } => cmd_init_templates(&dir, force),
         Command::Policy {
             server,
@@ -633,23 +647,36 @@ fn cmd_build(
     catalog_dir: &Path,
     out: &Path,
     templates: Option<&Path>,
-    force: bool,
+    options: crate::site::Options,
     config: &Config,
 ) -> Result<u8> {
     let templates = match templates {
         Some(dir) => crate::render::Templates::with_overrides(dir)?,
         None => crate::render::Templates::default(),
     };
-    let catalog = catalog::load(catalog_dir)?;
-    let stats = crate::site::build(&catalog, out, config, &templates, force)?;
+    let stats = crate::site::build(catalog_dir, out, config, &templates, options)?;
     warn_unused(config);
-    eprintln!(
-        "built {} pages for {} tools of {} servers into {}",
-        stats.files,
-        catalog.tool_count(),
-        catalog.servers.len(),
-        out.display()
-    );
+    if stats.incremental {
+        eprintln!(
+            "updated {}: {} of {} servers rendered again, {} files written, {} removed \
+             ({} files for {} tools)",
+            out.display(),
+            stats.rendered_servers,
+            stats.servers,
+            stats.written,
+            stats.removed,
+            stats.files,
+            stats.tools
+        );
+    } else {
+        eprintln!(
+            "built {} files for {} tools of {} servers into {}",
+            stats.files,
+            stats.tools,
+            stats.servers,
+            out.display()
+        );
+    }
     Ok(0)
 }
 

@@ -5,6 +5,7 @@ use crate::classify::{OverrideNote, Verdict};
 use crate::model::{Category, Risk};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -233,7 +234,36 @@ impl Config {
         }
     }
 
-    /// Warnings for overrides that matched no tool.
+    /// Mark the override that applies to a tool as used, as [`Config::apply`] would,
+    /// for a tool an incremental build does not classify again.
+    pub fn note_match(&self, server: &str, tool: &str) {
+        if let Some(o) = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|o| glob_match(&o.server, server) && glob_match(&o.tool, tool))
+        {
+            o.used.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Everything of the configuration that a built site depends on, as text: what an
+    /// incremental build compares to decide whether the last build can be reused.
+    pub fn site_inputs(&self) -> String {
+        let mut text = format!(
+            "title={:?}\nbase_url={:?}\npolicy={:?}\n",
+            self.site_title, self.base_url, self.policy
+        );
+        for o in &self.overrides {
+            let _ = writeln!(
+                text,
+                "override={:?} {:?} {:?} {:?} {:?}",
+                o.server, o.tool, o.category, o.risk, o.reason
+            );
+        }
+        text
+    }
+
     /// The reason of the first `[[check.ignore]]` that covers a finding.
     pub fn ignore_reason(&self, code: &str, server: &str, tool: Option<&str>) -> Option<String> {
         let g = self.ignores.iter().find(|g| {

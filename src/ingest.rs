@@ -96,6 +96,12 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 
 /// Read one file into a server.
 pub fn read_file(path: &Path, naming: &Naming) -> Result<(Server, Vec<Diagnostic>), InputError> {
+    let text = read_text(path)?;
+    parse_text(&text, path, naming)
+}
+
+/// The text of one input file: at most [`MAX_FILE_BYTES`], valid UTF-8.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
     let err = |message: String| InputError {
         file: path.to_path_buf(),
         pointer: None,
@@ -112,13 +118,12 @@ pub fn read_file(path: &Path, naming: &Naming) -> Result<(Server, Vec<Diagnostic
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         err(format!(
             "not valid UTF-8 (first bad byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-    })?;
-    parse_text(&text, path, naming)
+    })
 }
 
 /// Parse the text of one input file.

@@ -165,7 +165,9 @@ pub fn canonical_json(value: &Value) -> String {
 }
 
 /// The category of a tool, by what it can do (REFERENCE §3). Ordered by precedence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Read,
@@ -234,7 +236,9 @@ impl std::fmt::Display for Category {
 }
 
 /// Risk class, ordered from least to most severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     Low,

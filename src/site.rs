@@ -1,46 +1,579 @@
-//! `toolcat build`: catalogue in, complete site out, atomically.
+//! `toolcat build`: catalogue in, complete site out.
+//!
+//! A **full build** reads the catalogue one server at a time, in parallel: each server is
+//! parsed, classified and rendered (its page, policies, API file, and each tool's page and
+//! JSON) straight into a staging directory, and only its [`ServerDigest`] is kept. The
+//! shared files (home, listings, rules, search index, API index, sitemaps) are then made
+//! from the digests, and the staging directory is swapped in whole: a failed build leaves
+//! the previous site as it was. Memory grows with the digests, not with the pages.
+//!
+//! The state of the build is kept beside the site, in `.<out>.toolcat-state` (see
+//! [`state_path`]), not in it: it is bookkeeping, not something to publish. It holds the
+//! toolcat version, a hash of the settings and templates, the identity of the site's
+//! marker file, and for each catalogue file its size, modification time, content hash and
+//! digest, and the key of every shared file. When the next build finds that state with
+//! the same version, settings and templates, and the same marker (so the site is the one
+//! the state describes, not a copy or a restored backup), it is **incremental**: a file
+//! whose size and time are unchanged (or whose content hashes the same) is not read again;
+//! only changed, added and removed servers are rendered or deleted, and only the shared
+//! files whose key changed are rendered again. Files whose bytes would not change are not
+//! rewritten. The state is removed before the site is touched and written last, so an
+//! interrupted incremental build is followed by a full one. The result is the same, byte
+//! for byte, as a full build of the same catalogue.
 
-use crate::catalog::Catalog;
+use crate::catalog;
 use crate::config::Config;
-use crate::render;
-use anyhow::{Context, Result};
-use std::path::Path;
+use crate::ingest::{self, InputError, Naming};
+use crate::model::Server;
+use crate::render::{self, global, pages, ServerDigest};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
+use xxhash_rust::xxh3::xxh3_128;
 
-/// What a build wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a build did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stats {
+    /// Files of the site, the marker included.
     pub files: usize,
+    /// Files written by this build, and their bytes.
+    pub written: usize,
     pub bytes: usize,
+    /// Files this build removed (incremental builds only).
+    pub removed: usize,
+    pub servers: usize,
+    pub tools: usize,
+    /// Servers rendered by this build (all of them in a full build).
+    pub rendered_servers: usize,
+    pub incremental: bool,
 }
 
-/// Classify and render the catalogue into `out`, replacing it only on success.
-pub fn build(
-    catalog: &Catalog,
-    out: &Path,
-    config: &Config,
-    templates: &render::Templates,
-    force: bool,
-) -> Result<Stats> {
-    refuse_foreign(out, force)?;
-    let files = render_site(catalog, config, templates)?;
-    let stats = Stats {
-        files: files.len(),
-        bytes: files.iter().map(|p| p.1.len()).sum(),
-    };
-    crate::write::build_dir(out, |staging| {
-        for (path, bytes) in &files {
-            staging.write(path, bytes)?;
-        }
-        staging.write(MARKER, MARKER_TEXT.as_bytes())
-    })?;
-    Ok(stats)
+/// How to build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Replace `--out` even when it is a non-empty directory toolcat did not write.
+    pub force: bool,
+    /// Render everything, even when the last build's state could be reused.
+    pub full: bool,
 }
 
 /// The file that marks a directory as a site toolcat wrote, and may replace.
 pub const MARKER: &str = ".toolcat-site";
 
 const MARKER_TEXT: &str =
-    "This directory is written by `toolcat build`, which replaces it whole on every build.\n";
+    "This directory is written by `toolcat build`, which replaces or updates it on every \
+     build.\n";
+
+/// Where the state of the last build into `out` is kept: beside it, as
+/// `.<name>.toolcat-state`.
+pub fn state_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.toolcat-state"))
+}
+
+/// The identity of a site's marker file: its inode and modification time. A copy, a
+/// restored backup or a site written by anything else has another.
+fn marker_identity(out: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(out.join(MARKER)).ok()?;
+    Some(format!(
+        "{}:{}:{}.{:09}",
+        m.dev(),
+        m.ino(),
+        m.mtime(),
+        m.mtime_nsec()
+    ))
+}
+
+/// Version of the state file's format.
+const STATE_FORMAT: u32 = 1;
+
+/// What is known of a catalogue file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct FileMeta {
+    file: String,
+    len: u64,
+    /// Nanoseconds since the Unix epoch.
+    mtime: u64,
+    hash: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    toolcat: String,
+    build: String,
+    marker: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Record {
+    #[serde(flatten)]
+    meta: FileMeta,
+    server: ServerDigest,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct UnitKeys {
+    units: BTreeMap<String, String>,
+}
+
+/// A build's state: servers by slug, and the key of each shared file.
+struct State {
+    build: String,
+    marker: String,
+    metas: Vec<FileMeta>,
+    servers: Vec<ServerDigest>,
+    units: BTreeMap<String, String>,
+}
+
+impl State {
+    fn to_text(&self) -> Result<String> {
+        let header = Header {
+            format: STATE_FORMAT,
+            toolcat: env!("CARGO_PKG_VERSION").into(),
+            build: self.build.clone(),
+            marker: self.marker.clone(),
+        };
+        let lines: Result<Vec<String>> = self
+            .metas
+            .par_iter()
+            .zip(&self.servers)
+            .map(|(meta, server)| {
+                #[derive(Serialize)]
+                struct RecordRef<'a> {
+                    #[serde(flatten)]
+                    meta: &'a FileMeta,
+                    server: &'a ServerDigest,
+                }
+                serde_json::to_string(&RecordRef { meta, server }).context("serializing state")
+            })
+            .collect();
+        let mut text = serde_json::to_string(&header)?;
+        text.push('\n');
+        for line in lines? {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text.push_str(&serde_json::to_string(&UnitKeys {
+            units: self.units.clone(),
+        })?);
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// The state in `out`, if there is one this build can use.
+    fn read(out: &Path, build: &str) -> Option<State> {
+        let marker = marker_identity(out)?;
+        let text = std::fs::read_to_string(state_path(out)).ok()?;
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header: Header = serde_json::from_str(lines.first()?).ok()?;
+        if header.format != STATE_FORMAT
+            || header.toolcat != env!("CARGO_PKG_VERSION")
+            || header.build != build
+            || header.marker != marker
+        {
+            return None;
+        }
+        let units: UnitKeys = serde_json::from_str(lines.pop()?).ok()?;
+        let records: Vec<Record> = lines[1..]
+            .par_iter()
+            .map(|l| serde_json::from_str::<Record>(l).ok())
+            .collect::<Option<Vec<Record>>>()?;
+        let (metas, servers) = records.into_iter().map(|r| (r.meta, r.server)).unzip();
+        Some(State {
+            build: header.build,
+            marker,
+            metas,
+            servers,
+            units: units.units,
+        })
+    }
+}
+
+/// What the build renders with.
+struct Builder<'a> {
+    config: &'a Config,
+    settings: render::Settings,
+    templates: &'a render::Templates,
+    tera: tera::Tera,
+    build: String,
+}
+
+impl<'a> Builder<'a> {
+    fn new(config: &'a Config, templates: &'a render::Templates) -> Result<Self> {
+        let mut settings = render::Settings::new(&config.site_title, &config.base_url);
+        settings.policy.profile = config.policy.profile(None)?;
+        let mut key = global::Key::new("build");
+        key.str(env!("CARGO_PKG_VERSION"))
+            .str(&config.site_inputs());
+        for (name, text) in templates.files() {
+            key.str(name).str(text);
+        }
+        Ok(Builder {
+            config,
+            settings,
+            templates,
+            tera: templates.engine()?,
+            build: format!("{:032x}", key.finish()),
+        })
+    }
+
+    fn renderer(&self) -> pages::Renderer<'_> {
+        pages::Renderer::new(&self.tera, &self.settings)
+    }
+
+    /// A server's files and digest.
+    fn server(&self, server: &Server) -> Result<(Vec<render::File>, ServerDigest)> {
+        let entry = render::prepare_server(server, &|s, t| crate::cli::verdict(self.config, s, t));
+        let files = self.renderer().server_files(&entry)?;
+        Ok((files, entry.digest()))
+    }
+}
+
+/// A catalogue file read and parsed.
+fn read_server(path: &Path) -> Result<(FileMeta, Server), InputError> {
+    let meta = file_meta(path)?;
+    let text = ingest::read_text(path)?;
+    let (mut server, _) = ingest::parse_text(&text, path, &Naming::default())?;
+    catalog::sort_tools(&mut server.tools);
+    Ok((
+        FileMeta {
+            hash: content_hash(text.as_bytes()),
+            ..meta
+        },
+        server,
+    ))
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxh3_128(bytes))
+}
+
+/// Name, size and modification time of a catalogue file (no hash yet).
+fn file_meta(path: &Path) -> Result<FileMeta, InputError> {
+    let m = std::fs::metadata(path).map_err(|e| InputError {
+        file: path.to_path_buf(),
+        pointer: None,
+        message: format!("cannot read file: {e}"),
+    })?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    Ok(FileMeta {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        len: m.len(),
+        mtime,
+        hash: String::new(),
+    })
+}
+
+/// Classify and render the catalogue in `catalog_dir` into `out`.
+pub fn build(
+    catalog_dir: &Path,
+    out: &Path,
+    config: &Config,
+    templates: &render::Templates,
+    options: Options,
+) -> Result<Stats> {
+    refuse_foreign(out, options.force)?;
+    let files = catalog::list(catalog_dir)?;
+    let cx = Builder::new(config, templates)?;
+    if !options.full {
+        if let Some(state) = State::read(out, &cx.build) {
+            return incremental(&cx, catalog_dir, &files, out, state);
+        }
+    }
+    full(&cx, catalog_dir, &files, out)
+}
+
+/// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
+fn by_slug(mut pairs: Vec<(FileMeta, ServerDigest)>) -> Result<(Vec<FileMeta>, Vec<ServerDigest>)> {
+    pairs.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
+    catalog::check_unique_slugs(pairs.iter().map(|p| p.1.slug.as_str()))?;
+    Ok(pairs.into_iter().unzip())
+}
+
+fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
+    let written = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let mut stats = Stats::default();
+    let mut next_state = None;
+    crate::write::build_dir(out, |staging| {
+        let put = |path: &str, data: &[u8]| -> Result<()> {
+            staging.write(path, data)?;
+            written.fetch_add(1, Ordering::Relaxed);
+            bytes.fetch_add(data.len(), Ordering::Relaxed);
+            Ok(())
+        };
+        let results: Vec<Result<Result<(FileMeta, ServerDigest), InputError>>> = files
+            .par_iter()
+            .map(|path| {
+                let (meta, server) = match read_server(path) {
+                    Ok(read) => read,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let (server_files, digest) = cx.server(&server)?;
+                drop(server);
+                for (p, data) in &server_files {
+                    put(p, data)?;
+                }
+                Ok(Ok((meta, digest)))
+            })
+            .collect();
+        let mut pairs = Vec::with_capacity(results.len());
+        let mut bad = Vec::new();
+        for r in results {
+            match r? {
+                Ok(pair) => pairs.push(pair),
+                Err(e) => bad.push(e),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(catalog::bad_files(catalog_dir, &bad));
+        }
+        let (metas, servers) = by_slug(pairs)?;
+        let r = cx.renderer();
+        let shared = global::Shared::new(&r, cx.templates, &servers);
+        let units = shared.units();
+        let mut keys = BTreeMap::new();
+        units
+            .par_iter()
+            .try_for_each(|u| put(&u.path, &u.render()?))?;
+        for u in &units {
+            keys.insert(u.path.clone(), format!("{:032x}", u.key));
+        }
+        stats.files = written.load(Ordering::Relaxed) + 1;
+        stats.servers = servers.len();
+        stats.tools = servers.iter().map(|s| s.tools.len()).sum();
+        stats.rendered_servers = servers.len();
+        drop(units);
+        drop(shared);
+        next_state = Some(State {
+            build: cx.build.clone(),
+            marker: String::new(),
+            metas,
+            servers,
+            units: keys,
+        });
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        // The old state describes the old site: it goes before the new site comes in.
+        remove_if_present(&state_path(out)).map(|_| ())
+    })?;
+    if let Some(mut state) = next_state {
+        if let Some(marker) = marker_identity(out) {
+            state.marker = marker;
+            crate::write::write_file_atomic(&state_path(out), state.to_text()?.as_bytes())?;
+        }
+    }
+    stats.written = stats.files;
+    stats.bytes = bytes.load(Ordering::Relaxed);
+    Ok(stats)
+}
+
+/// What an incremental build found of one catalogue file.
+enum Seen {
+    /// Unchanged: the index of its record in the last state, and its metadata now.
+    Same(usize, FileMeta),
+    Changed(FileMeta, Vec<render::File>, ServerDigest),
+}
+
+fn incremental(
+    cx: &Builder<'_>,
+    catalog_dir: &Path,
+    files: &[PathBuf],
+    out: &Path,
+    last: State,
+) -> Result<Stats> {
+    let State {
+        build,
+        marker,
+        metas: old_metas,
+        servers: old_servers,
+        units: old_units,
+    } = last;
+    let by_file: HashMap<&str, usize> = old_metas
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.file.as_str(), i))
+        .collect();
+    let seen: Vec<Result<Result<Seen, InputError>>> = files
+        .par_iter()
+        .map(|path| {
+            let meta = match file_meta(path) {
+                Ok(m) => m,
+                Err(e) => return Ok(Err(e)),
+            };
+            let old = by_file.get(meta.file.as_str()).copied();
+            if let Some(i) = old {
+                let o = &old_metas[i];
+                if o.len == meta.len && o.mtime == meta.mtime {
+                    return Ok(Ok(Seen::Same(i, o.clone())));
+                }
+            }
+            let (meta, server) = match read_server(path) {
+                Ok(read) => read,
+                Err(e) => return Ok(Err(e)),
+            };
+            if let Some(i) = old.filter(|i| old_metas[*i].hash == meta.hash) {
+                return Ok(Ok(Seen::Same(i, meta)));
+            }
+            let (server_files, digest) = cx.server(&server)?;
+            Ok(Ok(Seen::Changed(meta, server_files, digest)))
+        })
+        .collect();
+    let mut bad = Vec::new();
+    let mut seen_ok = Vec::with_capacity(seen.len());
+    for s in seen {
+        match s? {
+            Ok(s) => seen_ok.push(s),
+            Err(e) => bad.push(e),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(catalog::bad_files(catalog_dir, &bad));
+    }
+
+    // The servers now: kept digests moved out of the last state, changed ones new.
+    let mut old: Vec<Option<ServerDigest>> = old_servers.into_iter().map(Some).collect();
+    let mut pairs = Vec::with_capacity(seen_ok.len());
+    let mut changed_files: Vec<render::File> = Vec::new();
+    let mut changed_outputs: BTreeSet<String> = BTreeSet::new();
+    let mut rendered_servers = 0;
+    for s in seen_ok {
+        match s {
+            Seen::Same(i, meta) => {
+                let digest = old[i].take().context("a catalogue file listed twice")?;
+                if !cx.config.overrides.is_empty() {
+                    for t in &digest.tools {
+                        cx.config.note_match(&digest.slug, &t.name);
+                    }
+                }
+                pairs.push((meta, digest));
+            }
+            Seen::Changed(meta, server_files, digest) => {
+                rendered_servers += 1;
+                changed_outputs.extend(render::server_outputs(&digest));
+                changed_files.extend(server_files);
+                pairs.push((meta, digest));
+            }
+        }
+    }
+    let (metas, servers) = by_slug(pairs)?;
+    // Outputs of servers changed or gone that no server has now.
+    let mut stale: BTreeSet<String> = old
+        .iter()
+        .flatten()
+        .flat_map(render::server_outputs)
+        .filter(|p| !changed_outputs.contains(p))
+        .collect();
+
+    let r = cx.renderer();
+    let shared = global::Shared::new(&r, cx.templates, &servers);
+    let units = shared.units();
+    let mut keys = BTreeMap::new();
+    for u in &units {
+        keys.insert(u.path.clone(), format!("{:032x}", u.key));
+    }
+    let rendered: Vec<render::File> = units
+        .par_iter()
+        .filter(|u| old_units.get(&u.path) != keys.get(&u.path))
+        .map(|u| Ok((u.path.clone(), u.render()?)))
+        .collect::<Result<_>>()?;
+    stale.extend(old_units.keys().filter(|p| !keys.contains_key(*p)).cloned());
+    let server_file_count: usize = servers.iter().map(|s| 5 + 2 * s.tools.len()).sum();
+    let mut stats = Stats {
+        files: server_file_count + units.len() + 1,
+        servers: servers.len(),
+        tools: servers.iter().map(|s| s.tools.len()).sum(),
+        rendered_servers,
+        incremental: true,
+        ..Stats::default()
+    };
+    drop(units);
+    drop(shared);
+
+    // Everything is rendered: now change the site. Without a state, an interrupted
+    // update is followed by a full build.
+    remove_if_present(&state_path(out))?;
+    let written = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    changed_files
+        .par_iter()
+        .chain(rendered.par_iter())
+        .try_for_each(|(path, data)| -> Result<()> {
+            if write_if_changed(out, path, data)? {
+                written.fetch_add(1, Ordering::Relaxed);
+                bytes.fetch_add(data.len(), Ordering::Relaxed);
+            }
+            Ok(())
+        })?;
+    for path in &stale {
+        let full = crate::write::inside(out, path)?;
+        if remove_if_present(&full)? {
+            stats.removed += 1;
+            remove_empty_parents(out, &full);
+        }
+    }
+    let next = State {
+        build,
+        marker,
+        metas,
+        servers,
+        units: keys,
+    };
+    crate::write::write_file_atomic(&state_path(out), next.to_text()?.as_bytes())?;
+    stats.written = written.load(Ordering::Relaxed);
+    stats.bytes = bytes.load(Ordering::Relaxed);
+    Ok(stats)
+}
+
+/// Write `data` at `path` inside `out` unless the file already holds exactly it. Returns
+/// whether it wrote.
+fn write_if_changed(out: &Path, path: &str, data: &[u8]) -> Result<bool> {
+    let full = crate::write::inside(out, path)?;
+    if std::fs::metadata(&full).is_ok_and(|m| m.len() == data.len() as u64)
+        && std::fs::read(&full).is_ok_and(|old| old == data)
+    {
+        return Ok(false);
+    }
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    crate::write::write_file_atomic(&full, data)?;
+    Ok(true)
+}
+
+fn remove_if_present(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => bail!("removing {}: {e}", path.display()),
+    }
+}
+
+/// Remove the directories left empty above a removed file, up to `out`.
+fn remove_empty_parents(out: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
 
 /// Refuse to replace a non-empty directory toolcat did not write, unless forced: a
 /// mistyped `--out` must not delete someone's files.
@@ -62,9 +595,9 @@ fn refuse_foreign(out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Every file of the site, in memory, sorted by path.
+/// Every file of the site, in memory, sorted by path (without the marker).
 pub fn render_site(
-    catalog: &Catalog,
+    catalog: &catalog::Catalog,
     config: &Config,
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {

@@ -47,15 +47,21 @@ impl Staging {
     }
 
     fn resolve(&self, relative: &str) -> Result<PathBuf> {
-        let rel = Path::new(relative);
-        let safe = !relative.is_empty()
-            && rel.components().all(|c| matches!(c, Component::Normal(_)))
-            && !relative.contains('\\');
-        if !safe {
-            bail!("refusing to write outside the output directory: {relative:?}");
-        }
-        Ok(self.root.join(rel))
+        inside(&self.root, relative)
     }
+}
+
+/// `root` joined with a relative path made of normal components only: never a path
+/// outside `root`.
+pub fn inside(root: &Path, relative: &str) -> Result<PathBuf> {
+    let rel = Path::new(relative);
+    let safe = !relative.is_empty()
+        && rel.components().all(|c| matches!(c, Component::Normal(_)))
+        && !relative.contains('\\');
+    if !safe {
+        bail!("refusing to write outside the output directory: {relative:?}");
+    }
+    Ok(root.join(rel))
 }
 
 /// Build a directory with `fill` and put it at `target` only if `fill` succeeds.

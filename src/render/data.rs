@@ -2,8 +2,9 @@
 //! tool page, the search index, `sitemap.xml`, `llms.txt`, `robots.txt`; and JSON-LD.
 
 use super::pages::{self, Question};
-use super::{File, ServerEntry, Settings, ToolEntry};
+use super::{ServerDigest, ServerEntry, Settings, ToolEntry};
 use crate::markdown::visible;
+use crate::model::{Category, Risk};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::json;
@@ -59,81 +60,82 @@ pub fn tool_json(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Result<Vec<u8>> {
         .into_bytes())
 }
 
-/// Every machine-readable file; `pages` are the HTML pages already rendered.
-pub fn files(
-    entries: &[ServerEntry<'_>],
-    settings: &Settings,
-    pages: &[File],
-) -> Result<Vec<File>> {
-    let mut files = vec![
-        ("api/catalog.json".to_string(), catalog_json(entries)?),
-        ("assets/search-index.js".to_string(), search_index(entries)?),
-        (
-            "llms.txt".to_string(),
-            llms_txt(entries, settings).into_bytes(),
-        ),
-        ("robots.txt".to_string(), robots_txt(settings).into_bytes()),
-    ];
-    files.extend(sitemaps(settings, pages));
-    Ok(files)
+/// The path of a server's API file: its tools with their whole verdicts.
+pub fn server_api_path(server: &str) -> String {
+    format!("api/servers/{server}.json")
 }
 
-fn catalog_json(entries: &[ServerEntry<'_>]) -> Result<Vec<u8>> {
-    let servers: Vec<serde_json::Value> = entries
+/// A server's API file: `api/servers/<slug>.json`.
+pub fn server_json(e: &ServerEntry<'_>) -> Result<Vec<u8>> {
+    let value = json!({
+        "slug": e.slug(),
+        "name": e.server.server.name,
+        "package": e.server.server.package,
+        "version": e.server.server.version,
+        "page": pages::server_path(e.slug()),
+        "tools": e.tools.iter().map(|t| json!({
+            "name": t.tool.name,
+            "slug": t.slug,
+            "page": pages::tool_path(e.slug(), &t.slug),
+            "json": pages::tool_json_path(e.slug(), &t.slug),
+            "summary": t.summary,
+            "fingerprint": t.tool.fingerprint(),
+            "verdict": t.verdict,
+        })).collect::<Vec<_>>(),
+    });
+    json_file(&value)
+}
+
+/// `api/catalog.json`: every server with its counts by category and risk, and where its
+/// own API file is. Per-tool verdicts are in the servers' files, so this index stays
+/// small at any catalogue size.
+pub fn catalog_json(servers: &[ServerDigest]) -> Result<Vec<u8>> {
+    let counts = |s: &ServerDigest| {
+        let mut categories = serde_json::Map::new();
+        for c in Category::ALL {
+            let n = s.tools.iter().filter(|t| t.category == c).count();
+            categories.insert(c.as_str().into(), n.into());
+        }
+        let mut risks = serde_json::Map::new();
+        for r in Risk::ALL {
+            let n = s.tools.iter().filter(|t| t.risk == r).count();
+            risks.insert(r.as_str().into(), n.into());
+        }
+        (categories, risks)
+    };
+    let list: Vec<serde_json::Value> = servers
         .iter()
-        .map(|e| {
+        .map(|s| {
+            let (categories, risks) = counts(s);
             json!({
-                "slug": e.slug(),
-                "name": e.server.server.name,
-                "package": e.server.server.package,
-                "version": e.server.server.version,
-                "page": pages::server_path(e.slug()),
-                "tools": e.tools.iter().map(|t| json!({
-                    "name": t.tool.name,
-                    "slug": t.slug,
-                    "page": pages::tool_path(e.slug(), &t.slug),
-                    "summary": t.summary,
-                    "fingerprint": t.tool.fingerprint(),
-                    "verdict": t.verdict,
-                })).collect::<Vec<_>>(),
+                "slug": s.slug,
+                "name": s.name,
+                "package": s.package,
+                "version": s.version,
+                "page": pages::server_path(&s.slug),
+                "api": server_api_path(&s.slug),
+                "tools": s.tools.len(),
+                "categories": categories,
+                "risks": risks,
             })
         })
         .collect();
     let value = json!({
         "generator": "toolcat",
-        "servers": entries.len(),
-        "tools": entries.iter().map(|e| e.tools.len()).sum::<usize>(),
-        "catalog": servers,
+        "servers": servers.len(),
+        "tools": servers.iter().map(|s| s.tools.len()).sum::<usize>(),
+        "catalog": list,
     });
-    let mut text = serde_json::to_string(&value).context("serializing api/catalog.json")?;
+    json_file(&value)
+}
+
+/// Compact JSON with a final newline, invisible characters escaped.
+fn json_file(value: &serde_json::Value) -> Result<Vec<u8>> {
+    let mut text = serde_json::to_string(value).context("serializing an API file")?;
     text.push('\n');
     Ok(crate::markdown::escape_invisible(&text)
         .into_owned()
         .into_bytes())
-}
-
-/// The search index: `window.TOOLCAT_SEARCH = [[name, server, category, risk, summary,
-/// page], ...]`, a script rather than JSON so that search works from `file://` too.
-fn search_index(entries: &[ServerEntry<'_>]) -> Result<Vec<u8>> {
-    let rows: Vec<[String; 6]> = entries
-        .iter()
-        .flat_map(|e| {
-            e.tools.iter().map(move |t| {
-                [
-                    visible(&t.tool.name),
-                    visible(&e.server.server.name),
-                    t.verdict.category.as_str().to_string(),
-                    t.verdict.risk.as_str().to_string(),
-                    t.summary.chars().take(140).collect(),
-                    pages::tool_path(e.slug(), &t.slug),
-                ]
-            })
-        })
-        .collect();
-    let mut text = String::from("window.TOOLCAT_SEARCH = ");
-    text.push_str(&script_json(&rows)?);
-    text.push_str(";\n");
-    Ok(text.into_bytes())
 }
 
 /// Text from a definition for a Markdown list: one line, no link syntax.
@@ -150,9 +152,9 @@ fn plain(s: &str) -> String {
         .join(" ")
 }
 
-fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
+pub fn llms_txt(servers: &[ServerDigest], settings: &Settings) -> String {
     let base = &settings.base_url;
-    let tools: usize = entries.iter().map(|e| e.tools.len()).sum();
+    let tools: usize = servers.iter().map(|s| s.tools.len()).sum();
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", plain(&settings.title));
     let _ = writeln!(
@@ -161,14 +163,14 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
          by what it can do (read, write, execute, destructive, financial) and how risky it is \
          to hand to an agent (low, medium, high, critical), with the evidence quoted from its \
          definition.\n",
-        entries.len()
+        servers.len()
     );
     let _ = writeln!(out, "## Browse\n");
     for c in crate::model::Category::ALL {
-        let n = entries
+        let n = servers
             .iter()
-            .flat_map(|e| &e.tools)
-            .filter(|t| t.verdict.category == c)
+            .flat_map(|s| &s.tools)
+            .filter(|t| t.category == c)
             .count();
         let _ = writeln!(
             out,
@@ -180,10 +182,10 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
         );
     }
     for r in crate::model::Risk::ALL {
-        let n = entries
+        let n = servers
             .iter()
-            .flat_map(|e| &e.tools)
-            .filter(|t| t.verdict.risk == r)
+            .flat_map(|s| &s.tools)
+            .filter(|t| t.risk == r)
             .count();
         let _ = writeln!(
             out,
@@ -197,26 +199,21 @@ fn llms_txt(entries: &[ServerEntry<'_>], settings: &Settings) -> String {
         "- [Classifier rules]({base}rules/): how verdicts are reached\n"
     );
     let _ = writeln!(out, "## Servers\n");
-    for e in entries {
-        let worst = e
-            .tools
-            .iter()
-            .map(|t| t.verdict.risk)
-            .max()
-            .unwrap_or(crate::model::Risk::Low);
+    for s in servers {
         let _ = writeln!(
             out,
             "- [{}]({base}servers/{}/): {}, highest risk {}",
-            plain(&e.server.server.name),
-            e.slug(),
-            count(e.tools.len()),
-            worst.as_str()
+            plain(&s.name),
+            s.slug,
+            count(s.tools.len()),
+            s.worst().as_str()
         );
     }
     let _ = writeln!(out, "\n## Machine-readable\n");
     let _ = writeln!(
         out,
-        "- [Catalogue JSON]({base}api/catalog.json): every tool with its verdict"
+        "- [Catalogue JSON]({base}api/catalog.json): every server, with the path of a JSON \
+         file of its tools and their verdicts"
     );
     let _ = writeln!(out, "- [Sitemap]({base}sitemap.xml)");
     out
@@ -230,7 +227,7 @@ fn count(n: usize) -> String {
     }
 }
 
-fn robots_txt(settings: &Settings) -> String {
+pub fn robots_txt(settings: &Settings) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         settings.base_url
@@ -251,48 +248,40 @@ fn page_url(settings: &Settings, path: &str) -> String {
     xml_escape(&format!("{}{path}", settings.base_url))
 }
 
-/// `sitemap.xml`; past [`SITEMAP_URLS`] pages it becomes an index of `sitemap-N.xml` files.
-fn sitemaps(settings: &Settings, pages: &[File]) -> Vec<File> {
-    let urls: Vec<String> = pages
-        .iter()
-        .map(|p| p.0.as_str())
-        .filter(|p| {
-            std::path::Path::new(p)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("html"))
-                && *p != "404.html"
-        })
-        .map(|p| page_url(settings, p))
-        .collect();
-    let urlset = |urls: &[String]| {
-        let mut s = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for u in urls {
-            let _ = writeln!(s, "<url><loc>{u}</loc></url>");
-        }
-        s.push_str("</urlset>\n");
-        s.into_bytes()
-    };
-    if urls.len() <= SITEMAP_URLS {
-        return vec![("sitemap.xml".into(), urlset(&urls))];
+/// Whether a file is a page the sitemap lists.
+pub fn in_sitemap(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html"))
+        && path != "404.html"
+}
+
+/// One `sitemap*.xml` file of the pages at `paths`.
+pub fn urlset(settings: &Settings, paths: &[String]) -> Vec<u8> {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        let _ = writeln!(s, "<url><loc>{}</loc></url>", page_url(settings, p));
     }
-    let mut files = Vec::new();
+    s.push_str("</urlset>\n");
+    s.into_bytes()
+}
+
+/// The sitemap index of `count` files named `sitemap-1.xml`...
+pub fn sitemap_index(settings: &Settings, count: usize) -> Vec<u8> {
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (i, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
+    for i in 1..=count {
         let _ = writeln!(
             index,
             "<sitemap><loc>{}</loc></sitemap>",
-            page_url(settings, &name)
+            page_url(settings, &format!("sitemap-{i}.xml"))
         );
-        files.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");
-    files.push(("sitemap.xml".into(), index.into_bytes()));
-    files
+    index.into_bytes()
 }
 
 #[cfg(test)]
@@ -313,19 +302,15 @@ mod tests {
     }
 
     #[test]
-    fn a_large_site_gets_a_sitemap_index() {
+    fn sitemap_files_list_directory_urls() {
         let settings = Settings::new("t", "https://example.org/docs");
-        let pages: Vec<File> = (0..SITEMAP_URLS + 5)
-            .map(|i| (format!("tools/s/t{i}/index.html"), Vec::new()))
-            .collect();
-        let files = sitemaps(&settings, &pages);
-        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]);
-        let index = String::from_utf8(files[2].1.clone()).unwrap();
+        let one = String::from_utf8(urlset(&settings, &["tools/s/a&b/index.html".into()])).unwrap();
+        assert!(one.contains("<loc>https://example.org/docs/tools/s/a&amp;b/</loc>"));
+        let index = String::from_utf8(sitemap_index(&settings, 2)).unwrap();
         assert!(index.contains("<loc>https://example.org/docs/sitemap-2.xml</loc>"));
-        let second = String::from_utf8(files[1].1.clone()).unwrap();
-        assert_eq!(second.matches("<url>").count(), 5);
-        assert!(second.contains("<loc>https://example.org/docs/tools/s/t50004/</loc>"));
+        assert_eq!(index.matches("<sitemap>").count(), 2);
+        assert!(in_sitemap("servers/x/index.html") && !in_sitemap("404.html"));
+        assert!(!in_sitemap("tools/x/y/tool.json"));
     }
 
     #[test]

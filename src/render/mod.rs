@@ -12,13 +12,16 @@
 
 pub mod chart;
 pub mod data;
+pub mod global;
 pub mod pages;
+pub mod search;
 
 use crate::catalog::Catalog;
 use crate::classify::Verdict;
-use crate::model::{Server, Tool};
+use crate::model::{Category, Risk, Server, Tool};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -29,6 +32,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("server.html", include_str!("../../templates/server.html")),
+    ("servers.html", include_str!("../../templates/servers.html")),
     ("tool.html", include_str!("../../templates/tool.html")),
     ("list.html", include_str!("../../templates/list.html")),
     ("rules.html", include_str!("../../templates/rules.html")),
@@ -131,6 +135,11 @@ impl Templates {
         Ok(tera)
     }
 
+    /// Every file, templates and assets: `(name, contents)`, by name.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
     /// The static assets: `(name, contents)`.
     pub fn assets(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files
@@ -181,6 +190,28 @@ impl ServerEntry<'_> {
     pub fn slug(&self) -> &str {
         &self.server.server.slug
     }
+
+    /// What the shared pages need to know of this server.
+    pub fn digest(&self) -> ServerDigest {
+        ServerDigest {
+            slug: self.slug().to_string(),
+            name: self.server.server.name.clone(),
+            package: self.server.server.package.clone(),
+            version: self.server.server.version.clone(),
+            tools: self
+                .tools
+                .iter()
+                .map(|t| ToolDigest {
+                    name: t.tool.name.clone(),
+                    slug: t.slug.clone(),
+                    category: t.verdict.category,
+                    risk: t.verdict.risk,
+                    rules: t.verdict.rules.iter().map(|r| (*r).to_string()).collect(),
+                    summary: t.summary.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 pub struct ToolEntry<'a> {
@@ -191,6 +222,65 @@ pub struct ToolEntry<'a> {
     pub summary: String,
 }
 
+/// What the pages shared by all servers (home, listings, rules, search, API index,
+/// sitemaps) need to know of one server. A build keeps these, not the servers, and an
+/// incremental build reads them back for the servers that did not change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerDigest {
+    pub slug: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub tools: Vec<ToolDigest>,
+}
+
+impl ServerDigest {
+    /// The highest risk of its tools (low for a server without tools).
+    pub fn worst(&self) -> Risk {
+        self.tools.iter().map(|t| t.risk).max().unwrap_or(Risk::Low)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolDigest {
+    pub name: String,
+    pub slug: String,
+    pub category: Category,
+    pub risk: Risk,
+    /// Codes of the rules that fired.
+    pub rules: Vec<String>,
+    pub summary: String,
+}
+
+/// Slugs, verdicts and summaries of one server's tools (computed in parallel).
+pub fn prepare_server<'a>(
+    server: &'a Server,
+    verdict: &(dyn Fn(&Server, &Tool) -> Verdict + Sync),
+) -> ServerEntry<'a> {
+    let fps: Vec<String> = server.tools.iter().map(Tool::fingerprint).collect();
+    let keys: Vec<(&str, &str)> = server
+        .tools
+        .iter()
+        .zip(&fps)
+        .map(|(t, f)| (t.name.as_str(), f.as_str()))
+        .collect();
+    let slugs = crate::slug::assign(&keys);
+    let tools = server
+        .tools
+        .par_iter()
+        .zip(slugs)
+        .map(|(tool, slug)| ToolEntry {
+            tool,
+            slug,
+            verdict: verdict(server, tool),
+            summary: crate::markdown::summary(tool.description(), 200),
+        })
+        .collect();
+    ServerEntry { server, tools }
+}
+
 /// Slugs, verdicts and summaries for the whole catalogue (computed in parallel).
 pub fn prepare<'a>(
     catalog: &'a Catalog,
@@ -199,51 +289,50 @@ pub fn prepare<'a>(
     catalog
         .servers
         .par_iter()
-        .map(|server| {
-            let fps: Vec<String> = server.tools.iter().map(Tool::fingerprint).collect();
-            let keys: Vec<(&str, &str)> = server
-                .tools
-                .iter()
-                .zip(&fps)
-                .map(|(t, f)| (t.name.as_str(), f.as_str()))
-                .collect();
-            let slugs = crate::slug::assign(&keys);
-            let tools = server
-                .tools
-                .par_iter()
-                .zip(slugs)
-                .map(|(tool, slug)| ToolEntry {
-                    tool,
-                    slug,
-                    verdict: verdict(server, tool),
-                    summary: crate::markdown::summary(tool.description(), 200),
-                })
-                .collect();
-            ServerEntry { server, tools }
-        })
+        .map(|server| prepare_server(server, verdict))
         .collect()
 }
 
 /// One file of the site: its path relative to the site's root, and its bytes.
 pub type File = (String, Vec<u8>);
 
-/// Render every file of the site, sorted by path.
+/// The paths a server's own files take: its page, its policies, its API file, and the
+/// page and JSON file of each tool. [`pages::Renderer::server_files`] writes exactly
+/// these; an incremental build removes the ones a changed server no longer has.
+pub fn server_outputs(d: &ServerDigest) -> Vec<String> {
+    let mut paths = Vec::with_capacity(5 + 2 * d.tools.len());
+    paths.push(pages::server_path(&d.slug));
+    paths.push(data::server_api_path(&d.slug));
+    for dialect in crate::policy::Dialect::ALL {
+        paths.push(pages::policy_path(&d.slug, dialect));
+    }
+    for t in &d.tools {
+        paths.push(pages::tool_path(&d.slug, &t.slug));
+        paths.push(pages::tool_json_path(&d.slug, &t.slug));
+    }
+    paths
+}
+
+/// Render every file of the site in memory, sorted by path: the same files a build
+/// writes, without its state file and marker.
 pub fn site(
     entries: &[ServerEntry<'_>],
     settings: &Settings,
     templates: &Templates,
 ) -> Result<Vec<File>> {
     let tera = templates.engine()?;
-    let r = pages::Renderer::new(&tera, entries, settings);
-    let mut files: Vec<File> = Vec::new();
-    files.extend(r.fixed_pages()?);
+    let r = pages::Renderer::new(&tera, settings);
     let per_server: Result<Vec<Vec<File>>> =
         entries.par_iter().map(|e| r.server_files(e)).collect();
-    files.extend(per_server?.into_iter().flatten());
-    files.extend(data::files(entries, settings, &files)?);
-    for (name, text) in templates.assets() {
-        files.push((format!("assets/{name}"), text.as_bytes().to_vec()));
-    }
+    let mut files: Vec<File> = per_server?.into_iter().flatten().collect();
+    let digests: Vec<ServerDigest> = entries.iter().map(ServerEntry::digest).collect();
+    let shared = global::Shared::new(&r, templates, &digests);
+    let units = shared.units();
+    let rendered: Result<Vec<File>> = units
+        .par_iter()
+        .map(|u| Ok((u.path.clone(), u.render()?)))
+        .collect();
+    files.extend(rendered?);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
         bail!("two files of the site would be written to {}", w[0].0);

@@ -1,6 +1,6 @@
 //! The HTML pages: home, servers, tools, category and risk browse pages, rules, search, 404.
 
-use super::{chart, data, File, ServerEntry, Settings, ToolEntry};
+use super::{chart, data, File, ServerDigest, ServerEntry, Settings, ToolDigest, ToolEntry};
 use crate::classify::rules::{self, Rule};
 use crate::markdown::{self, visible};
 use crate::model::{Category, Risk, Tool};
@@ -38,48 +38,47 @@ const RELATED: usize = 8;
 pub const CONTEXT_WINDOW: usize = 200_000;
 
 /// Renders pages; holds what every page needs.
-pub struct Renderer<'r, 'a> {
+pub struct Renderer<'r> {
     tera: &'r Tera,
-    entries: &'r [ServerEntry<'a>],
-    settings: &'r Settings,
+    pub(super) settings: &'r Settings,
 }
 
 #[derive(Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
+pub(super) struct SiteView<'a> {
+    pub(super) title: &'a str,
     /// Relative path from the page to the site's root: `""`, `"../"`, `"../../"`...
-    root: String,
-    base_url: &'a str,
+    pub(super) root: String,
+    pub(super) base_url: &'a str,
     /// The page's own path, for its canonical URL.
-    path: &'a str,
+    pub(super) path: &'a str,
 }
 
 #[derive(Serialize)]
-struct Count {
-    key: &'static str,
-    label: &'static str,
-    tools: usize,
+pub(super) struct Count {
+    pub(super) key: &'static str,
+    pub(super) label: &'static str,
+    pub(super) tools: usize,
 }
 
 #[derive(Serialize)]
-struct ServerRow {
-    slug: String,
-    name: String,
-    package: String,
-    tools: usize,
-    worst: &'static str,
+pub(super) struct ServerRow {
+    pub(super) slug: String,
+    pub(super) name: String,
+    pub(super) package: String,
+    pub(super) tools: usize,
+    pub(super) worst: &'static str,
 }
 
 /// A tool in a listing.
 #[derive(Serialize)]
-struct ToolRow {
+pub(super) struct ToolRow {
     /// Path from the site's root to the tool's page.
-    href: String,
-    server: String,
-    name: String,
-    summary: String,
-    category: &'static str,
-    risk: &'static str,
+    pub(super) href: String,
+    pub(super) server: String,
+    pub(super) name: String,
+    pub(super) summary: String,
+    pub(super) category: &'static str,
+    pub(super) risk: &'static str,
 }
 
 #[derive(Serialize)]
@@ -127,19 +126,19 @@ pub struct Question {
 }
 
 #[derive(Serialize)]
-struct RuleRow {
-    code: &'static str,
-    slug: String,
-    name: &'static str,
-    effect: &'static str,
-    tools: usize,
+pub(super) struct RuleRow {
+    pub(super) code: &'static str,
+    pub(super) slug: String,
+    pub(super) name: &'static str,
+    pub(super) effect: &'static str,
+    pub(super) tools: usize,
 }
 
 #[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    href: String,
-    current: bool,
+pub(super) struct PageLink {
+    pub(super) number: usize,
+    pub(super) href: String,
+    pub(super) current: bool,
 }
 
 #[derive(Serialize)]
@@ -212,6 +211,11 @@ pub fn tool_path(server: &str, tool: &str) -> String {
     format!("tools/{server}/{tool}/index.html")
 }
 
+/// The path of a tool's JSON file from the site's root.
+pub fn tool_json_path(server: &str, tool: &str) -> String {
+    format!("tools/{server}/{tool}/tool.json")
+}
+
 /// The path of a server's page from the site's root.
 pub fn server_path(server: &str) -> String {
     format!("servers/{server}/index.html")
@@ -223,7 +227,7 @@ pub fn rule_path(rule: &Rule) -> String {
 }
 
 /// Path of page `n` (from 1) of a listing whose first page is `dir/index.html`.
-fn list_path(dir: &str, n: usize) -> String {
+pub(super) fn list_path(dir: &str, n: usize) -> String {
     if n <= 1 {
         format!("{dir}/index.html")
     } else {
@@ -269,16 +273,15 @@ pub fn recommendation(category: Category) -> &'static str {
     }
 }
 
-/// How many verdicts fall on each of `all` (a category or a risk of each verdict).
-fn tally<'a, T: Copy + PartialEq>(
+/// How many of `values` fall on each of `all`, with each one's key and label.
+fn tally<T: Copy + PartialEq>(
     all: &[T],
-    of: impl Fn(&crate::classify::Verdict) -> T,
     names: impl Fn(T) -> (&'static str, &'static str),
-    verdicts: impl Iterator<Item = &'a crate::classify::Verdict>,
+    values: impl Iterator<Item = T>,
 ) -> Vec<Count> {
     let mut n = vec![0usize; all.len()];
-    for v in verdicts {
-        if let Some(i) = all.iter().position(|x| *x == of(v)) {
+    for v in values {
+        if let Some(i) = all.iter().position(|x| *x == v) {
             n[i] += 1;
         }
     }
@@ -291,25 +294,15 @@ fn tally<'a, T: Copy + PartialEq>(
         .collect()
 }
 
-fn category_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
-    tally(
-        &Category::ALL,
-        |v| v.category,
-        |c| (c.as_str(), c.label()),
-        verdicts,
-    )
+pub(super) fn category_counts(categories: impl Iterator<Item = Category>) -> Vec<Count> {
+    tally(&Category::ALL, |c| (c.as_str(), c.label()), categories)
 }
 
-fn risk_counts<'a>(verdicts: impl Iterator<Item = &'a crate::classify::Verdict>) -> Vec<Count> {
-    tally(
-        &Risk::ALL,
-        |v| v.risk,
-        |r| (r.as_str(), r.label()),
-        verdicts,
-    )
+pub(super) fn risk_counts(risks: impl Iterator<Item = Risk>) -> Vec<Count> {
+    tally(&Risk::ALL, |r| (r.as_str(), r.label()), risks)
 }
 
-fn bars(counts: &[Count], title: &str) -> String {
+pub(super) fn bars(counts: &[Count], title: &str) -> String {
     let rows: Vec<(&str, &str, usize)> = counts.iter().map(|c| (c.key, c.label, c.tools)).collect();
     chart::bars(title, &rows)
 }
@@ -332,6 +325,18 @@ fn tool_row(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> ToolRow {
         summary: t.summary.clone(),
         category: t.verdict.category.as_str(),
         risk: t.verdict.risk.as_str(),
+    }
+}
+
+/// A tool in a listing, from the digests of the shared pages.
+pub(super) fn digest_row(s: &ServerDigest, t: &ToolDigest) -> ToolRow {
+    ToolRow {
+        href: tool_path(&s.slug, &t.slug),
+        server: visible(&s.name),
+        name: visible(&t.name),
+        summary: t.summary.clone(),
+        category: t.category.as_str(),
+        risk: t.risk.as_str(),
     }
 }
 
@@ -385,16 +390,12 @@ fn hints(tool: &Tool) -> Vec<HintView> {
     .collect()
 }
 
-impl<'r, 'a> Renderer<'r, 'a> {
-    pub fn new(tera: &'r Tera, entries: &'r [ServerEntry<'a>], settings: &'r Settings) -> Self {
-        Renderer {
-            tera,
-            entries,
-            settings,
-        }
+impl<'r> Renderer<'r> {
+    pub fn new(tera: &'r Tera, settings: &'r Settings) -> Self {
+        Renderer { tera, settings }
     }
 
-    fn context(&self, path: &str) -> tera::Context {
+    pub(super) fn context(&self, path: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert(
             "site",
@@ -408,209 +409,12 @@ impl<'r, 'a> Renderer<'r, 'a> {
         ctx
     }
 
-    fn render(&self, template: &str, path: String, ctx: &tera::Context) -> Result<File> {
+    pub(super) fn render(&self, template: &str, path: String, ctx: &tera::Context) -> Result<File> {
         let html = self
             .tera
             .render(template, ctx)
             .with_context(|| format!("rendering {path} with template {template}"))?;
         Ok((path, html.into_bytes()))
-    }
-
-    fn all_tools(&self) -> impl Iterator<Item = (&'r ServerEntry<'a>, &'r ToolEntry<'a>)> {
-        self.entries
-            .iter()
-            .flat_map(|e| e.tools.iter().map(move |t| (e, t)))
-    }
-
-    /// Every page that is not a server's or a tool's.
-    pub fn fixed_pages(&self) -> Result<Vec<File>> {
-        let mut files = vec![
-            self.home()?,
-            self.rules_index()?,
-            self.search()?,
-            self.not_found()?,
-        ];
-        for rule in rules::RULES {
-            files.push(self.rule_page(rule)?);
-        }
-        for c in Category::ALL {
-            files.extend(self.listing(
-                &format!("categories/{}", c.as_str()),
-                &format!("{} tools", c.label()),
-                what_it_does(c),
-                |t| t.verdict.category == c,
-            )?);
-        }
-        for r in Risk::ALL {
-            files.extend(self.listing(
-                &format!("risks/{}", r.as_str()),
-                &format!("{} risk tools", r.label()),
-                "Tools whose category and risk signals put them at this risk level. Risk \
-                 starts at the category's default; a signal in the definition (secrets, bulk \
-                 targets, free-form code, SQL, URLs, file paths, force options) raises it one \
-                 step, and hidden instructions make it critical.",
-                |t| t.verdict.risk == r,
-            )?);
-        }
-        Ok(files)
-    }
-
-    fn home(&self) -> Result<File> {
-        let path = "index.html";
-        let verdicts = || self.all_tools().map(|(_, t)| &t.verdict);
-        let categories = category_counts(verdicts());
-        let risks = risk_counts(verdicts());
-        let servers: Vec<ServerRow> = self
-            .entries
-            .iter()
-            .map(|e| ServerRow {
-                slug: e.slug().to_string(),
-                name: visible(&e.server.server.name),
-                package: visible(e.server.server.package.as_deref().unwrap_or("")),
-                tools: e.tools.len(),
-                worst: e
-                    .tools
-                    .iter()
-                    .map(|t| t.verdict.risk)
-                    .max()
-                    .unwrap_or(Risk::Low)
-                    .as_str(),
-            })
-            .collect();
-        let mut ctx = self.context(path);
-        ctx.insert("tool_count", &verdicts().count());
-        ctx.insert("server_count", &self.entries.len());
-        ctx.insert("category_chart", &bars(&categories, "Tools by category"));
-        ctx.insert("risk_chart", &bars(&risks, "Tools by risk"));
-        ctx.insert("categories", &categories);
-        ctx.insert("risks", &risks);
-        ctx.insert("servers", &servers);
-        self.render("index.html", path.into(), &ctx)
-    }
-
-    /// A browse page of the tools `keep` selects, riskiest first, split into pages.
-    fn listing(
-        &self,
-        dir: &str,
-        heading: &str,
-        intro: &str,
-        keep: impl Fn(&ToolEntry<'_>) -> bool,
-    ) -> Result<Vec<File>> {
-        let mut tools: Vec<(&ServerEntry<'_>, &ToolEntry<'_>)> =
-            self.all_tools().filter(|(_, t)| keep(t)).collect();
-        tools.sort_by(|a, b| by_risk(*a, *b));
-        let total = tools.len();
-        let pages = total.div_ceil(LIST_PAGE).max(1);
-        let mut files = Vec::with_capacity(pages);
-        for n in 1..=pages {
-            let path = list_path(dir, n);
-            let rows: Vec<ToolRow> = tools
-                .iter()
-                .skip((n - 1) * LIST_PAGE)
-                .take(LIST_PAGE)
-                .map(|(e, t)| tool_row(e, t))
-                .collect();
-            let links: Vec<PageLink> = if pages > 1 {
-                (1..=pages)
-                    .map(|k| PageLink {
-                        number: k,
-                        href: list_path(dir, k),
-                        current: k == n,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut ctx = self.context(&path);
-            ctx.insert("heading", heading);
-            ctx.insert("intro", intro);
-            ctx.insert("total", &total);
-            ctx.insert("page", &n);
-            ctx.insert("pages", &links);
-            ctx.insert("tools", &rows);
-            files.push(self.render("list.html", path, &ctx)?);
-        }
-        Ok(files)
-    }
-
-    fn fired(&self, rule: &Rule) -> Vec<(&'r ServerEntry<'a>, &'r ToolEntry<'a>)> {
-        self.all_tools()
-            .filter(|(_, t)| t.verdict.rules.contains(&rule.code))
-            .collect()
-    }
-
-    fn rules_index(&self) -> Result<File> {
-        let path = "rules/index.html";
-        let mut sorted: Vec<&Rule> = rules::RULES.to_vec();
-        sorted.sort_by_key(|r| r.code);
-        let rows: Vec<RuleRow> = sorted
-            .iter()
-            .map(|r| RuleRow {
-                code: r.code,
-                slug: r.code.to_ascii_lowercase(),
-                name: r.name,
-                effect: r.effect,
-                tools: self.fired(r).len(),
-            })
-            .collect();
-        let mut ctx = self.context(path);
-        ctx.insert("rules", &rows);
-        self.render("rules.html", path.into(), &ctx)
-    }
-
-    fn rule_page(&self, rule: &Rule) -> Result<File> {
-        let path = rule_path(rule);
-        let mut fired = self.fired(rule);
-        fired.sort_by(|a, b| by_risk(*a, *b));
-        let total = fired.len();
-        let examples: Vec<ToolRow> = fired.iter().take(50).map(|(e, t)| tool_row(e, t)).collect();
-        let mut ctx = self.context(&path);
-        ctx.insert("code", rule.code);
-        ctx.insert("name", rule.name);
-        ctx.insert("effect", rule.effect);
-        ctx.insert("explanation_html", &markdown::to_html(rule.explanation));
-        let shown = |examples: &[&str]| examples.iter().map(|e| visible(e)).collect::<Vec<_>>();
-        ctx.insert("fires", &shown(rule.fires));
-        ctx.insert("quiet", &shown(rule.quiet));
-        ctx.insert("total", &total);
-        ctx.insert("tools", &examples);
-        self.render("rule.html", path, &ctx)
-    }
-
-    fn search(&self) -> Result<File> {
-        let path = "search/index.html";
-        let mut ctx = self.context(path);
-        ctx.insert(
-            "categories",
-            &Category::ALL
-                .iter()
-                .map(|c| (c.as_str(), c.label()))
-                .collect::<Vec<_>>(),
-        );
-        ctx.insert(
-            "risks",
-            &Risk::ALL
-                .iter()
-                .map(|r| (r.as_str(), r.label()))
-                .collect::<Vec<_>>(),
-        );
-        self.render("search.html", path.into(), &ctx)
-    }
-
-    fn not_found(&self) -> Result<File> {
-        // Served for any missing path, so its links are absolute from the base URL.
-        let path = "404.html";
-        let mut ctx = self.context(path);
-        ctx.insert(
-            "site",
-            &SiteView {
-                title: &self.settings.title,
-                root: self.settings.base_url.clone(),
-                base_url: &self.settings.base_url,
-                path,
-            },
-        );
-        self.render("404.html", path.into(), &ctx)
     }
 
     /// A server's page and policies, and the page and JSON file of each of its tools.
@@ -622,7 +426,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
         };
         let policy = policy::for_server(e.server, &verdict_of, &self.settings.policy);
-        let mut files = Vec::with_capacity(4 + 2 * e.tools.len());
+        let mut files = Vec::with_capacity(5 + 2 * e.tools.len());
         files.push(self.server_page(e)?);
         for d in Dialect::ALL {
             files.push((
@@ -632,11 +436,9 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
         for t in &e.tools {
             files.push(self.tool_page(e, t, &policy)?);
-            files.push((
-                format!("tools/{}/{}/tool.json", e.slug(), t.slug),
-                data::tool_json(e, t)?,
-            ));
+            files.push((tool_json_path(e.slug(), &t.slug), data::tool_json(e, t)?));
         }
+        files.push((data::server_api_path(e.slug()), data::server_json(e)?));
         Ok(files)
     }
 
@@ -645,8 +447,8 @@ impl<'r, 'a> Renderer<'r, 'a> {
         let mut rows: Vec<(&ServerEntry<'_>, &ToolEntry<'_>)> =
             e.tools.iter().map(|t| (e, t)).collect();
         rows.sort_by(|a, b| by_risk(*a, *b));
-        let categories = category_counts(e.tools.iter().map(|t| &t.verdict));
-        let risks = risk_counts(e.tools.iter().map(|t| &t.verdict));
+        let categories = category_counts(e.tools.iter().map(|t| t.verdict.category));
+        let risks = risk_counts(e.tools.iter().map(|t| t.verdict.risk));
         let tools: Vec<&Tool> = e.tools.iter().map(|t| t.tool).collect();
         let tokens = estimated_tokens(&tools);
         let mut ctx = self.context(&path);

@@ -13,6 +13,7 @@ mod common;
 mod determinism;
 mod hostile;
 mod html;
+mod incremental;
 mod ingest;
 mod live;
 mod markdown;

@@ -22,14 +22,43 @@ fn text(files: &[File], path: &str) -> String {
     String::from_utf8(f.1.clone()).expect("UTF-8")
 }
 
-/// The `window.TOOLCAT_SEARCH` array of the search index.
+/// The rows of every shard of the search index (each tool once), checking that the
+/// index lists exactly the shard files there are.
 fn search_index(files: &[File]) -> Vec<Vec<String>> {
     let js = text(files, "assets/search-index.js");
     let json = js
         .strip_prefix("window.TOOLCAT_SEARCH = ")
         .and_then(|j| j.strip_suffix(";\n"))
         .expect("the index is one assignment");
-    serde_json::from_str(json).expect("the index is JSON")
+    let index: serde_json::Value = serde_json::from_str(json).expect("the index is JSON");
+    let mut listed = std::collections::BTreeSet::new();
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for shard in index["shards"].as_array().expect("a list of shards") {
+        for part in 0..shard[2].as_u64().unwrap() {
+            let path = format!("assets/search/{}-{part}.js", shard[4].as_str().unwrap());
+            let js = text(files, &path);
+            let call = js
+                .strip_prefix("TOOLCAT_SHARD(")
+                .and_then(|j| j.strip_suffix(");\n"))
+                .unwrap_or_else(|| panic!("{path} is one call"));
+            let args: serde_json::Value =
+                serde_json::from_str(&format!("[{call}]")).expect("the shard is JSON");
+            assert_eq!(args[0], shard[0], "{path} names its shard");
+            for row in args[2].as_array().unwrap() {
+                let row: Vec<String> = serde_json::from_value(row.clone()).unwrap();
+                rows.insert(row[5].clone(), row);
+            }
+            listed.insert(path);
+        }
+    }
+    let on_disk: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.0.starts_with("assets/search/"))
+        .map(|f| f.0.clone())
+        .collect();
+    assert_eq!(listed, on_disk, "the index lists every shard file");
+    assert_eq!(index["tools"].as_u64().unwrap() as usize, rows.len());
+    rows.into_values().collect()
 }
 
 /// Every HTML page is well-formed and every local link resolves to a file of the site.
@@ -86,6 +115,7 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
         "categories/financial/index.html",
         "risks/low/index.html",
         "risks/critical/index.html",
+        "servers/index.html",
         "api/catalog.json",
         "assets/style.css",
         "assets/search.js",
@@ -105,8 +135,18 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
     // Machine-readable files agree with the pages.
     let api: serde_json::Value = serde_json::from_str(&text(&files, "api/catalog.json")).unwrap();
     assert_eq!(api["tools"], catalog.tool_count());
-    let first = &api["catalog"][0]["tools"][0];
+    let listed: u64 = api["catalog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["tools"].as_u64().unwrap())
+        .sum();
+    assert_eq!(listed as usize, catalog.tool_count());
+    let server_api: serde_json::Value =
+        serde_json::from_str(&text(&files, api["catalog"][0]["api"].as_str().unwrap())).unwrap();
+    let first = &server_api["tools"][0];
     assert!(paths.contains(first["page"].as_str().unwrap()));
+    assert!(paths.contains(first["json"].as_str().unwrap()));
     assert!(first["verdict"]["evidence"]
         .as_array()
         .is_some_and(|e| !e.is_empty()));
@@ -267,9 +307,14 @@ fn hostile_definitions_cannot_run_or_break_a_page() {
         "every tool page has exactly its JSON-LD script"
     );
     assert!(scripts.values().all(|&n| n <= 2));
-    // The search index is a single assignment of inert strings.
-    let js = text(&files, "assets/search-index.js");
-    assert!(!js.contains('<') && !js.contains("</script"));
+    // The search index and its shards are calls with inert strings.
+    for (path, bytes) in files
+        .iter()
+        .filter(|f| f.0.starts_with("assets/search/") || f.0 == "assets/search-index.js")
+    {
+        let js = String::from_utf8_lossy(bytes);
+        assert!(!js.contains('<') && !js.contains("</script"), "{path}");
+    }
     let index = search_index(&files);
     assert!(index
         .iter()

@@ -32,13 +32,12 @@ fn failing_midway_leaves_the_old_site() {
 fn a_build_that_fails_to_render_keeps_the_old_site() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
     toolcat::site::build(
-        &catalog,
+        &bundled_catalog(),
         &out,
         &Config::default(),
         &toolcat::render::Templates::default(),
-        false,
+        toolcat::site::Options::default(),
     )
     .unwrap();
     let before = tree(&out);

@@ -1,0 +1,599 @@
+//! The files every server contributes to: the home page, the category, risk and server
+//! listings, the rules pages, the search page and index, the API index, `llms.txt`,
+//! `robots.txt`, the sitemaps and the assets.
+//!
+//! Each file is a [`Unit`]: its path, a key that hashes everything the file is made from
+//! (beyond the site's settings and templates, which a build keys as a whole), and how to
+//! render it. They are made from [`ServerDigest`]s only, so a build need not hold the
+//! servers themselves, and an incremental build renders just the units whose key changed.
+
+use super::pages::{self, Renderer, ServerRow};
+use super::{data, search, ServerDigest, Templates, ToolDigest};
+use crate::classify::rules::{self, Rule};
+use crate::markdown::{self, visible};
+use crate::model::{Category, Risk};
+use anyhow::Result;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+/// Servers the home page lists; a larger catalogue links to the server listing instead.
+pub const HOME_SERVERS: usize = 100;
+
+/// Tools a rule's page shows as examples.
+const RULE_EXAMPLES: usize = 50;
+
+/// One file made from the whole catalogue.
+pub struct Unit<'g> {
+    pub path: String,
+    /// Hash of everything the file is made from.
+    pub key: u128,
+    make: Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'g>,
+}
+
+impl<'g> Unit<'g> {
+    pub fn new(
+        path: String,
+        key: u128,
+        make: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'g,
+    ) -> Self {
+        Unit {
+            path,
+            key,
+            make: Box::new(make),
+        }
+    }
+
+    pub fn render(&self) -> Result<Vec<u8>> {
+        (self.make)()
+    }
+}
+
+/// A hash of the inputs of a file. Every field is length-prefixed, so no two different
+/// sequences of fields hash the same bytes.
+pub struct Key(Xxh3);
+
+impl Key {
+    pub fn new(kind: &str) -> Key {
+        let mut k = Key(Xxh3::new());
+        k.str(kind);
+        k
+    }
+
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.0.update(&(s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+        self
+    }
+
+    pub fn num(&mut self, n: usize) -> &mut Self {
+        self.0.update(&(n as u64).to_le_bytes());
+        self
+    }
+
+    pub fn opt(&mut self, s: Option<&str>) -> &mut Self {
+        match s {
+            Some(s) => self.num(1).str(s),
+            None => self.num(0),
+        }
+    }
+
+    /// Every field of a tool's digest and of its server's name.
+    pub fn tool(&mut self, s: &ServerDigest, t: &ToolDigest) -> &mut Self {
+        self.str(&s.slug)
+            .str(&s.name)
+            .str(&t.name)
+            .str(&t.slug)
+            .str(t.category.as_str())
+            .str(t.risk.as_str())
+            .str(&t.summary)
+            .num(t.rules.len());
+        for r in &t.rules {
+            self.str(r);
+        }
+        self
+    }
+
+    /// A server's fields, without its tools.
+    pub fn server(&mut self, s: &ServerDigest) -> &mut Self {
+        self.str(&s.slug)
+            .str(&s.name)
+            .opt(s.package.as_deref())
+            .opt(s.version.as_deref())
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// A tool by the index of its server and its index in the server.
+pub type At = (u32, u32);
+
+/// The catalogue as the shared files see it.
+pub struct Shared<'g> {
+    pub(super) r: &'g Renderer<'g>,
+    templates: &'g Templates,
+    pub(super) servers: &'g [ServerDigest],
+    /// Every tool, riskiest first, then most consequential, then by server and slug.
+    pub(super) ranked: Vec<At>,
+}
+
+impl<'g> Shared<'g> {
+    /// `servers` sorted by slug.
+    pub fn new(r: &'g Renderer<'g>, templates: &'g Templates, servers: &'g [ServerDigest]) -> Self {
+        let mut ranked: Vec<At> = servers
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| (0..s.tools.len()).map(move |ti| (si as u32, ti as u32)))
+            .collect();
+        // Servers are in slug order, so their index orders them by slug.
+        ranked.par_sort_by(|a, b| {
+            let (ta, tb) = (tool_at(servers, *a), tool_at(servers, *b));
+            tb.risk
+                .cmp(&ta.risk)
+                .then(tb.category.cmp(&ta.category))
+                .then(a.0.cmp(&b.0))
+                .then_with(|| ta.slug.cmp(&tb.slug))
+        });
+        Shared {
+            r,
+            templates,
+            servers,
+            ranked,
+        }
+    }
+
+    pub(super) fn at(&self, at: At) -> (&'g ServerDigest, &'g ToolDigest) {
+        let s = &self.servers[at.0 as usize];
+        (s, &s.tools[at.1 as usize])
+    }
+
+    fn key_rows(&self, key: &mut Key, rows: &[At]) {
+        key.num(rows.len());
+        for at in rows {
+            let (s, t) = self.at(*at);
+            key.tool(s, t);
+        }
+    }
+
+    /// Every shared file of the site.
+    pub fn units(&self) -> Vec<Unit<'_>> {
+        let mut units = vec![
+            self.home(),
+            self.rules_index(),
+            self.fixed("search/index.html", "search.html"),
+            self.not_found(),
+            self.api_index(),
+            self.llms(),
+            self.robots(),
+        ];
+        units.extend(rules::RULES.iter().map(|rule| self.rule_page(rule)));
+        for c in Category::ALL {
+            let rows = self.ranked_where(|t| t.category == c);
+            units.extend(self.listing(
+                &format!("categories/{}", c.as_str()),
+                &format!("{} tools", c.label()),
+                pages::what_it_does(c),
+                &rows,
+            ));
+        }
+        for r in Risk::ALL {
+            let rows = self.ranked_where(|t| t.risk == r);
+            units.extend(self.listing(
+                &format!("risks/{}", r.as_str()),
+                &format!("{} risk tools", r.label()),
+                "Tools whose category and risk signals put them at this risk level. Risk \
+                 starts at the category's default; a signal in the definition (secrets, bulk \
+                 targets, free-form code, SQL, URLs, file paths, force options) raises it one \
+                 step, and hidden instructions make it critical.",
+                &rows,
+            ));
+        }
+        units.extend(self.server_listing());
+        units.extend(search::units(self));
+        for (name, text) in self.templates.assets() {
+            units.push(Unit {
+                path: format!("assets/{name}"),
+                key: Key::new("asset").str(name).str(text).finish(),
+                make: Box::new(move || Ok(text.as_bytes().to_vec())),
+            });
+        }
+        let sitemaps = self.sitemaps(&units);
+        units.extend(sitemaps);
+        units.sort_by(|a, b| a.path.cmp(&b.path));
+        units
+    }
+
+    fn ranked_where(&self, keep: impl Fn(&ToolDigest) -> bool) -> Vec<At> {
+        self.ranked
+            .iter()
+            .copied()
+            .filter(|at| keep(self.at(*at).1))
+            .collect()
+    }
+
+    /// A page made from the settings and templates alone.
+    fn fixed(&self, path: &'static str, template: &'static str) -> Unit<'_> {
+        Unit {
+            path: path.into(),
+            key: Key::new("fixed").str(path).finish(),
+            make: Box::new(move || {
+                let mut ctx = self.r.context(path);
+                ctx.insert(
+                    "categories",
+                    &Category::ALL
+                        .iter()
+                        .map(|c| (c.as_str(), c.label()))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "risks",
+                    &Risk::ALL
+                        .iter()
+                        .map(|r| (r.as_str(), r.label()))
+                        .collect::<Vec<_>>(),
+                );
+                Ok(self.r.render(template, path.into(), &ctx)?.1)
+            }),
+        }
+    }
+
+    fn not_found(&self) -> Unit<'_> {
+        // Served for any missing path, so its links are absolute from the base URL.
+        let path = "404.html";
+        Unit {
+            path: path.into(),
+            key: Key::new("fixed").str(path).finish(),
+            make: Box::new(move || {
+                let settings = self.r.settings;
+                let mut ctx = self.r.context(path);
+                ctx.insert(
+                    "site",
+                    &pages::SiteView {
+                        title: &settings.title,
+                        root: settings.base_url.clone(),
+                        base_url: &settings.base_url,
+                        path,
+                    },
+                );
+                Ok(self.r.render("404.html", path.into(), &ctx)?.1)
+            }),
+        }
+    }
+
+    fn server_row(s: &ServerDigest) -> ServerRow {
+        ServerRow {
+            slug: s.slug.clone(),
+            name: visible(&s.name),
+            package: visible(s.package.as_deref().unwrap_or("")),
+            tools: s.tools.len(),
+            worst: s.worst().as_str(),
+        }
+    }
+
+    fn key_server_row(key: &mut Key, s: &ServerDigest) {
+        key.server(s).num(s.tools.len()).str(s.worst().as_str());
+    }
+
+    fn home(&self) -> Unit<'_> {
+        let path = "index.html";
+        let categories = || {
+            pages::category_counts(
+                self.servers
+                    .iter()
+                    .flat_map(|s| &s.tools)
+                    .map(|t| t.category),
+            )
+        };
+        let risks =
+            || pages::risk_counts(self.servers.iter().flat_map(|s| &s.tools).map(|t| t.risk));
+        // The largest servers when there are too many to list.
+        let mut shown: Vec<&ServerDigest> = self.servers.iter().collect();
+        if shown.len() > HOME_SERVERS {
+            shown.sort_by(|a, b| b.tools.len().cmp(&a.tools.len()).then(a.slug.cmp(&b.slug)));
+            shown.truncate(HOME_SERVERS);
+        }
+        let mut key = Key::new("home");
+        key.num(self.ranked.len()).num(self.servers.len());
+        for c in categories().iter().chain(risks().iter()) {
+            key.num(c.tools);
+        }
+        for s in &shown {
+            Self::key_server_row(&mut key, s);
+        }
+        Unit {
+            path: path.into(),
+            key: key.finish(),
+            make: Box::new(move || {
+                let categories = categories();
+                let risks = risks();
+                let mut ctx = self.r.context(path);
+                ctx.insert("tool_count", &self.ranked.len());
+                ctx.insert("server_count", &self.servers.len());
+                ctx.insert(
+                    "category_chart",
+                    &pages::bars(&categories, "Tools by category"),
+                );
+                ctx.insert("risk_chart", &pages::bars(&risks, "Tools by risk"));
+                ctx.insert("categories", &categories);
+                ctx.insert("risks", &risks);
+                ctx.insert("all_servers", &(shown.len() == self.servers.len()));
+                ctx.insert(
+                    "servers",
+                    &shown
+                        .iter()
+                        .map(|s| Self::server_row(s))
+                        .collect::<Vec<_>>(),
+                );
+                Ok(self.r.render("index.html", path.into(), &ctx)?.1)
+            }),
+        }
+    }
+
+    /// Links to every page of a listing split into `pages`.
+    fn page_links(dir: &str, pages: usize, current: usize) -> Vec<pages::PageLink> {
+        if pages <= 1 {
+            return Vec::new();
+        }
+        (1..=pages)
+            .map(|k| pages::PageLink {
+                number: k,
+                href: pages::list_path(dir, k),
+                current: k == current,
+            })
+            .collect()
+    }
+
+    /// The pages of a browse listing of `rows` (already in order).
+    fn listing(&self, dir: &str, heading: &str, intro: &'static str, rows: &[At]) -> Vec<Unit<'_>> {
+        let total = rows.len();
+        let pages = total.div_ceil(pages::LIST_PAGE).max(1);
+        let mut chunks: Vec<Vec<At>> = rows.chunks(pages::LIST_PAGE).map(<[At]>::to_vec).collect();
+        if chunks.is_empty() {
+            chunks.push(Vec::new());
+        }
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let n = i + 1;
+                let path = pages::list_path(dir, n);
+                let mut key = Key::new("list");
+                key.str(&path).num(n).num(pages).num(total);
+                self.key_rows(&mut key, &chunk);
+                let (dir, heading) = (dir.to_string(), heading.to_string());
+                let unit_path = path.clone();
+                Unit {
+                    path: unit_path,
+                    key: key.finish(),
+                    make: Box::new(move || {
+                        let rows: Vec<pages::ToolRow> = chunk
+                            .iter()
+                            .map(|at| {
+                                let (s, t) = self.at(*at);
+                                pages::digest_row(s, t)
+                            })
+                            .collect();
+                        let mut ctx = self.r.context(&path);
+                        ctx.insert("heading", &heading);
+                        ctx.insert("intro", intro);
+                        ctx.insert("total", &total);
+                        ctx.insert("page", &n);
+                        ctx.insert("pages", &Self::page_links(&dir, pages, n));
+                        ctx.insert("tools", &rows);
+                        Ok(self.r.render("list.html", path.clone(), &ctx)?.1)
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// `servers/index.html` and its further pages: every server, by slug.
+    fn server_listing(&self) -> Vec<Unit<'_>> {
+        let dir = "servers";
+        let total = self.servers.len();
+        let pages = total.div_ceil(pages::LIST_PAGE).max(1);
+        (1..=pages)
+            .map(|n| {
+                let path = pages::list_path(dir, n);
+                let from = ((n - 1) * pages::LIST_PAGE).min(total);
+                let to = (n * pages::LIST_PAGE).min(total);
+                let chunk = &self.servers[from..to];
+                let mut key = Key::new("servers");
+                key.num(n).num(pages).num(total);
+                for s in chunk {
+                    Self::key_server_row(&mut key, s);
+                }
+                Unit {
+                    path: path.clone(),
+                    key: key.finish(),
+                    make: Box::new(move || {
+                        let mut ctx = self.r.context(&path);
+                        ctx.insert("total", &total);
+                        ctx.insert("page", &n);
+                        ctx.insert("pages", &Self::page_links(dir, pages, n));
+                        ctx.insert(
+                            "servers",
+                            &chunk.iter().map(Self::server_row).collect::<Vec<_>>(),
+                        );
+                        Ok(self.r.render("servers.html", path.clone(), &ctx)?.1)
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    fn fired(&self, rule: &Rule) -> Vec<At> {
+        self.ranked_where(|t| t.rules.iter().any(|r| r == rule.code))
+    }
+
+    fn rules_index(&self) -> Unit<'_> {
+        let path = "rules/index.html";
+        let mut sorted: Vec<&'static Rule> = rules::RULES.to_vec();
+        sorted.sort_by_key(|r| r.code);
+        let rows: Vec<pages::RuleRow> = sorted
+            .iter()
+            .map(|r| pages::RuleRow {
+                code: r.code,
+                slug: r.code.to_ascii_lowercase(),
+                name: r.name,
+                effect: r.effect,
+                tools: self.fired(r).len(),
+            })
+            .collect();
+        let mut key = Key::new("rules");
+        for r in &rows {
+            key.str(r.code).num(r.tools);
+        }
+        Unit {
+            path: path.into(),
+            key: key.finish(),
+            make: Box::new(move || {
+                let mut ctx = self.r.context(path);
+                ctx.insert("rules", &rows);
+                Ok(self.r.render("rules.html", path.into(), &ctx)?.1)
+            }),
+        }
+    }
+
+    fn rule_page(&self, rule: &'static Rule) -> Unit<'_> {
+        let path = pages::rule_path(rule);
+        let fired = self.fired(rule);
+        let total = fired.len();
+        let examples: Vec<At> = fired.into_iter().take(RULE_EXAMPLES).collect();
+        let mut key = Key::new("rule");
+        key.str(rule.code).num(total);
+        self.key_rows(&mut key, &examples);
+        Unit {
+            path: path.clone(),
+            key: key.finish(),
+            make: Box::new(move || {
+                let mut ctx = self.r.context(&path);
+                ctx.insert("code", rule.code);
+                ctx.insert("name", rule.name);
+                ctx.insert("effect", rule.effect);
+                ctx.insert("explanation_html", &markdown::to_html(rule.explanation));
+                let shown =
+                    |examples: &[&str]| examples.iter().map(|e| visible(e)).collect::<Vec<_>>();
+                ctx.insert("fires", &shown(rule.fires));
+                ctx.insert("quiet", &shown(rule.quiet));
+                ctx.insert("total", &total);
+                let rows: Vec<pages::ToolRow> = examples
+                    .iter()
+                    .map(|at| {
+                        let (s, t) = self.at(*at);
+                        pages::digest_row(s, t)
+                    })
+                    .collect();
+                ctx.insert("tools", &rows);
+                Ok(self.r.render("rule.html", path.clone(), &ctx)?.1)
+            }),
+        }
+    }
+
+    fn api_index(&self) -> Unit<'_> {
+        let mut key = Key::new("api");
+        for s in self.servers {
+            key.server(s).num(s.tools.len());
+            for t in &s.tools {
+                key.str(t.category.as_str()).str(t.risk.as_str());
+            }
+        }
+        Unit {
+            path: "api/catalog.json".into(),
+            key: key.finish(),
+            make: Box::new(move || data::catalog_json(self.servers)),
+        }
+    }
+
+    fn llms(&self) -> Unit<'_> {
+        let mut key = Key::new("llms");
+        for s in self.servers {
+            Self::key_server_row(&mut key, s);
+            for t in &s.tools {
+                key.str(t.category.as_str()).str(t.risk.as_str());
+            }
+        }
+        Unit {
+            path: "llms.txt".into(),
+            key: key.finish(),
+            make: Box::new(move || Ok(data::llms_txt(self.servers, self.r.settings).into_bytes())),
+        }
+    }
+
+    fn robots(&self) -> Unit<'_> {
+        Unit {
+            path: "robots.txt".into(),
+            key: Key::new("fixed").str("robots.txt").finish(),
+            make: Box::new(move || Ok(data::robots_txt(self.r.settings).into_bytes())),
+        }
+    }
+
+    /// `sitemap.xml`, split into an index of `sitemap-N.xml` files past
+    /// [`data::SITEMAP_URLS`] pages: the shared pages in path order, then each server's
+    /// page and its tools' pages.
+    fn sitemaps(&self, units: &[Unit<'_>]) -> Vec<Unit<'_>> {
+        let mut paths: Vec<String> = units
+            .iter()
+            .map(|u| u.path.clone())
+            .filter(|p| data::in_sitemap(p))
+            .collect();
+        paths.sort();
+        for s in self.servers {
+            paths.push(pages::server_path(&s.slug));
+            paths.extend(s.tools.iter().map(|t| pages::tool_path(&s.slug, &t.slug)));
+        }
+        let file = |name: String, chunk: Vec<String>| {
+            let mut key = Key::new("sitemap");
+            key.str(&name).num(chunk.len());
+            for p in &chunk {
+                key.str(p);
+            }
+            Unit {
+                path: name,
+                key: key.finish(),
+                make: Box::new(move || Ok(data::urlset(self.r.settings, &chunk))),
+            }
+        };
+        if paths.len() <= data::SITEMAP_URLS {
+            return vec![file("sitemap.xml".into(), paths)];
+        }
+        let chunks: Vec<Vec<String>> = paths
+            .chunks(data::SITEMAP_URLS)
+            .map(<[String]>::to_vec)
+            .collect();
+        let count = chunks.len();
+        let mut files: Vec<Unit<'_>> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| file(format!("sitemap-{}.xml", i + 1), chunk))
+            .collect();
+        files.push(Unit {
+            path: "sitemap.xml".into(),
+            key: Key::new("sitemap-index").num(count).finish(),
+            make: Box::new(move || Ok(data::sitemap_index(self.r.settings, count))),
+        });
+        files
+    }
+}
+
+fn tool_at(servers: &[ServerDigest], at: At) -> &ToolDigest {
+    &servers[at.0 as usize].tools[at.1 as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_separate_fields() {
+        let ab = Key::new("k").str("ab").str("c").finish();
+        let a_bc = Key::new("k").str("a").str("bc").finish();
+        assert_ne!(ab, a_bc);
+        assert_eq!(ab, Key::new("k").str("ab").str("c").finish());
+        assert_ne!(
+            Key::new("k").opt(None).str("x").finish(),
+            Key::new("k").opt(Some("")).str("x").finish()
+        );
+    }
+}
