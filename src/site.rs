@@ -1,8 +1,8 @@
 //! `toolcat build`: catalogue in, complete site out.
 //!
 //! A **full build** reads the catalogue one server at a time, in parallel: each server is
-//! parsed, classified and rendered (its page, policies, API file, and each tool's page and
-//! JSON) straight into a staging directory, and only its [`ServerDigest`] is kept. The
+//! parsed, classified and rendered (its page, policies, API file, and each tool's page)
+//! straight into a staging directory, and only its [`ServerDigest`] is kept. The
 //! shared files (home, listings, rules, search index, API index, sitemaps) are then made
 //! from the digests, and the staging directory is swapped in whole: a failed build leaves
 //! the previous site as it was. Memory grows with the digests, not with the pages.
@@ -34,6 +34,31 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 use xxhash_rust::xxh3::xxh3_128;
+
+/// Prints how long each phase took when `TOOLCAT_TIMINGS` is set (for benchmarks).
+struct Phases {
+    on: bool,
+    start: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases {
+            on: std::env::var_os("TOOLCAT_TIMINGS").is_some(),
+            start: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {phase}: {:.3} s",
+                self.start.elapsed().as_secs_f64()
+            );
+            self.start = std::time::Instant::now();
+        }
+    }
+}
 
 /// What a build did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -130,6 +155,8 @@ struct State {
     marker: String,
     metas: Vec<FileMeta>,
     servers: Vec<ServerDigest>,
+    /// Each server's line of the state file as read, while it still holds.
+    lines: Vec<Option<String>>,
     units: BTreeMap<String, String>,
 }
 
@@ -145,7 +172,11 @@ impl State {
             .metas
             .par_iter()
             .zip(&self.servers)
-            .map(|(meta, server)| {
+            .zip(&self.lines)
+            .map(|((meta, server), line)| {
+                if let Some(line) = line {
+                    return Ok(line.clone());
+                }
                 #[derive(Serialize)]
                 struct RecordRef<'a> {
                     #[serde(flatten)]
@@ -182,16 +213,24 @@ impl State {
             return None;
         }
         let units: UnitKeys = serde_json::from_str(lines.pop()?).ok()?;
-        let records: Vec<Record> = lines[1..]
+        let records: Vec<(Record, String)> = lines[1..]
             .par_iter()
-            .map(|l| serde_json::from_str::<Record>(l).ok())
-            .collect::<Option<Vec<Record>>>()?;
-        let (metas, servers) = records.into_iter().map(|r| (r.meta, r.server)).unzip();
+            .map(|l| Some((serde_json::from_str::<Record>(l).ok()?, (*l).to_string())))
+            .collect::<Option<Vec<_>>>()?;
+        let mut metas = Vec::with_capacity(records.len());
+        let mut servers = Vec::with_capacity(records.len());
+        let mut raw = Vec::with_capacity(records.len());
+        for (r, line) in records {
+            metas.push(r.meta);
+            servers.push(r.server);
+            raw.push(Some(line));
+        }
         Some(State {
             build: header.build,
             marker,
             metas,
             servers,
+            lines: raw,
             units: units.units,
         })
     }
@@ -291,7 +330,10 @@ pub fn build(
     let files = catalog::list(catalog_dir)?;
     let cx = Builder::new(config, templates)?;
     if !options.full {
-        if let Some(state) = State::read(out, &cx.build) {
+        let mut phases = Phases::new();
+        let state = State::read(out, &cx.build);
+        phases.done("read the last state");
+        if let Some(state) = state {
             return incremental(&cx, catalog_dir, &files, out, state);
         }
     }
@@ -299,10 +341,24 @@ pub fn build(
 }
 
 /// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
-fn by_slug(mut pairs: Vec<(FileMeta, ServerDigest)>) -> Result<(Vec<FileMeta>, Vec<ServerDigest>)> {
-    pairs.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
-    catalog::check_unique_slugs(pairs.iter().map(|p| p.1.slug.as_str()))?;
-    Ok(pairs.into_iter().unzip())
+/// A server of the build: its file, its digest, and its line of the last state if it
+/// still holds.
+type Entry = (FileMeta, ServerDigest, Option<String>);
+
+fn by_slug(
+    mut entries: Vec<Entry>,
+) -> Result<(Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<String>>)> {
+    entries.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
+    catalog::check_unique_slugs(entries.iter().map(|p| p.1.slug.as_str()))?;
+    let mut metas = Vec::with_capacity(entries.len());
+    let mut servers = Vec::with_capacity(entries.len());
+    let mut lines = Vec::with_capacity(entries.len());
+    for (m, s, l) in entries {
+        metas.push(m);
+        servers.push(s);
+        lines.push(l);
+    }
+    Ok((metas, servers, lines))
 }
 
 fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
@@ -336,14 +392,14 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         let mut bad = Vec::new();
         for r in results {
             match r? {
-                Ok(pair) => pairs.push(pair),
+                Ok((meta, digest)) => pairs.push((meta, digest, None)),
                 Err(e) => bad.push(e),
             }
         }
         if !bad.is_empty() {
             return Err(catalog::bad_files(catalog_dir, &bad));
         }
-        let (metas, servers) = by_slug(pairs)?;
+        let (metas, servers, lines) = by_slug(pairs)?;
         let r = cx.renderer();
         let shared = global::Shared::new(&r, cx.templates, &servers);
         let units = shared.units();
@@ -365,6 +421,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
             marker: String::new(),
             metas,
             servers,
+            lines,
             units: keys,
         });
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
@@ -401,8 +458,10 @@ fn incremental(
         marker,
         metas: old_metas,
         servers: old_servers,
+        lines: mut old_lines,
         units: old_units,
     } = last;
+    let mut phases = Phases::new();
     let by_file: HashMap<&str, usize> = old_metas
         .iter()
         .enumerate()
@@ -433,6 +492,7 @@ fn incremental(
             Ok(Ok(Seen::Changed(meta, server_files, digest)))
         })
         .collect();
+    phases.done("scan the catalogue, render changed servers");
     let mut bad = Vec::new();
     let mut seen_ok = Vec::with_capacity(seen.len());
     for s in seen {
@@ -455,22 +515,23 @@ fn incremental(
         match s {
             Seen::Same(i, meta) => {
                 let digest = old[i].take().context("a catalogue file listed twice")?;
+                let line = old_lines[i].take().filter(|_| meta == old_metas[i]);
                 if !cx.config.overrides.is_empty() {
                     for t in &digest.tools {
                         cx.config.note_match(&digest.slug, &t.name);
                     }
                 }
-                pairs.push((meta, digest));
+                pairs.push((meta, digest, line));
             }
             Seen::Changed(meta, server_files, digest) => {
                 rendered_servers += 1;
                 changed_outputs.extend(render::server_outputs(&digest));
                 changed_files.extend(server_files);
-                pairs.push((meta, digest));
+                pairs.push((meta, digest, None));
             }
         }
     }
-    let (metas, servers) = by_slug(pairs)?;
+    let (metas, servers, lines) = by_slug(pairs)?;
     // Outputs of servers changed or gone that no server has now.
     let mut stale: BTreeSet<String> = old
         .iter()
@@ -479,9 +540,12 @@ fn incremental(
         .filter(|p| !changed_outputs.contains(p))
         .collect();
 
+    phases.done("merge digests");
     let r = cx.renderer();
     let shared = global::Shared::new(&r, cx.templates, &servers);
+    phases.done("rank tools");
     let units = shared.units();
+    phases.done("key shared files");
     let mut keys = BTreeMap::new();
     for u in &units {
         keys.insert(u.path.clone(), format!("{:032x}", u.key));
@@ -492,7 +556,7 @@ fn incremental(
         .map(|u| Ok((u.path.clone(), u.render()?)))
         .collect::<Result<_>>()?;
     stale.extend(old_units.keys().filter(|p| !keys.contains_key(*p)).cloned());
-    let server_file_count: usize = servers.iter().map(|s| 5 + 2 * s.tools.len()).sum();
+    let server_file_count: usize = servers.iter().map(|s| 5 + s.tools.len()).sum();
     let mut stats = Stats {
         files: server_file_count + units.len() + 1,
         servers: servers.len(),
@@ -504,6 +568,7 @@ fn incremental(
     drop(units);
     drop(shared);
 
+    phases.done("render changed shared files");
     // Everything is rendered: now change the site. Without a state, an interrupted
     // update is followed by a full build.
     remove_if_present(&state_path(out))?;
@@ -526,14 +591,17 @@ fn incremental(
             remove_empty_parents(out, &full);
         }
     }
+    phases.done("write files");
     let next = State {
         build,
         marker,
         metas,
         servers,
+        lines,
         units: keys,
     };
     crate::write::write_file_atomic(&state_path(out), next.to_text()?.as_bytes())?;
+    phases.done("write the state");
     stats.written = written.load(Ordering::Relaxed);
     stats.bytes = bytes.load(Ordering::Relaxed);
     Ok(stats)

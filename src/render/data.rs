@@ -1,8 +1,8 @@
-//! The machine-readable files of the site: `api/catalog.json`, a `tool.json` beside every
-//! tool page, the search index, `sitemap.xml`, `llms.txt`, `robots.txt`; and JSON-LD.
+//! The machine-readable files of the site: `api/catalog.json`, an API file of each server
+//! (its tools' definitions and verdicts), the search index, `sitemap.xml`, `llms.txt`, `robots.txt`; and JSON-LD.
 
 use super::pages::{self, Question};
-use super::{ServerDigest, ServerEntry, Settings, ToolEntry};
+use super::{ServerDigest, ServerEntry, Settings};
 use crate::markdown::visible;
 use crate::model::{Category, Risk};
 use anyhow::{Context, Result};
@@ -18,12 +18,22 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// `<!--` from a definition can end or alter the element.
 pub fn script_json<T: Serialize>(value: &T) -> Result<String> {
     let text = serde_json::to_string(value).context("serializing JSON for a page")?;
-    Ok(text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029"))
+    let risky = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !text.contains(risky) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// The schema.org `FAQPage` of a tool's questions, ready for a `<script>` element.
@@ -40,27 +50,7 @@ pub fn faq_json_ld(questions: &[Question]) -> String {
     script_json(&value).unwrap_or_else(|_| "{}".into())
 }
 
-/// A tool's definition and verdict, the JSON file beside its page.
-pub fn tool_json(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> Result<Vec<u8>> {
-    let value = json!({
-        "server": {
-            "slug": e.slug(),
-            "name": e.server.server.name,
-            "package": e.server.server.package,
-        },
-        "slug": t.slug,
-        "fingerprint": t.tool.fingerprint(),
-        "definition": t.tool,
-        "verdict": t.verdict,
-    });
-    let mut text = serde_json::to_string_pretty(&value).context("serializing a tool's JSON")?;
-    text.push('\n');
-    Ok(crate::markdown::escape_invisible(&text)
-        .into_owned()
-        .into_bytes())
-}
-
-/// The path of a server's API file: its tools with their whole verdicts.
+/// The path of a server's API file: its tools with their whole definitions and verdicts.
 pub fn server_api_path(server: &str) -> String {
     format!("api/servers/{server}.json")
 }
@@ -77,9 +67,9 @@ pub fn server_json(e: &ServerEntry<'_>) -> Result<Vec<u8>> {
             "name": t.tool.name,
             "slug": t.slug,
             "page": pages::tool_path(e.slug(), &t.slug),
-            "json": pages::tool_json_path(e.slug(), &t.slug),
             "summary": t.summary,
             "fingerprint": t.tool.fingerprint(),
+            "definition": t.tool,
             "verdict": t.verdict,
         })).collect::<Vec<_>>(),
     });
@@ -310,7 +300,7 @@ mod tests {
         assert!(index.contains("<loc>https://example.org/docs/sitemap-2.xml</loc>"));
         assert_eq!(index.matches("<sitemap>").count(), 2);
         assert!(in_sitemap("servers/x/index.html") && !in_sitemap("404.html"));
-        assert!(!in_sitemap("tools/x/y/tool.json"));
+        assert!(!in_sitemap("api/servers/x.json"));
     }
 
     #[test]

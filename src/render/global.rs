@@ -14,6 +14,7 @@ use crate::markdown::{self, visible};
 use crate::model::{Category, Risk};
 use anyhow::Result;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Servers the home page lists; a larger catalogue links to the server listing instead.
@@ -116,6 +117,12 @@ pub struct Shared<'g> {
     pub(super) servers: &'g [ServerDigest],
     /// Every tool, riskiest first, then most consequential, then by server and slug.
     pub(super) ranked: Vec<At>,
+    /// The tools each rule fired on, in the same order, by rule code.
+    fired: HashMap<&'g str, Vec<At>>,
+    /// A hash of each tool's digest and its server's slug and name: index by
+    /// `first[server] + tool`.
+    tool_keys: Vec<u128>,
+    first: Vec<usize>,
 }
 
 impl<'g> Shared<'g> {
@@ -135,11 +142,36 @@ impl<'g> Shared<'g> {
                 .then(a.0.cmp(&b.0))
                 .then_with(|| ta.slug.cmp(&tb.slug))
         });
+        let mut first = Vec::with_capacity(servers.len());
+        let mut n = 0;
+        for s in servers {
+            first.push(n);
+            n += s.tools.len();
+        }
+        let tool_keys: Vec<u128> = servers
+            .par_iter()
+            .flat_map_iter(|s| {
+                let mut buf = Vec::new();
+                s.tools
+                    .iter()
+                    .map(move |t| tool_key(&mut buf, s, t))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut fired: HashMap<&'g str, Vec<At>> = HashMap::new();
+        for at in &ranked {
+            for code in &tool_at(servers, *at).rules {
+                fired.entry(code.as_str()).or_default().push(*at);
+            }
+        }
         Shared {
             r,
             templates,
             servers,
             ranked,
+            fired,
+            tool_keys,
+            first,
         }
     }
 
@@ -148,12 +180,18 @@ impl<'g> Shared<'g> {
         (s, &s.tools[at.1 as usize])
     }
 
-    fn key_rows(&self, key: &mut Key, rows: &[At]) {
+    /// The hash of a tool's digest (see [`Key::tool`]).
+    pub(super) fn tool_key(&self, at: At) -> u128 {
+        self.tool_keys[self.first[at.0 as usize] + at.1 as usize]
+    }
+
+    pub(super) fn key_rows(&self, key: &mut Key, rows: &[At]) {
         key.num(rows.len());
+        let mut bytes = Vec::with_capacity(16 * rows.len());
         for at in rows {
-            let (s, t) = self.at(*at);
-            key.tool(s, t);
+            bytes.extend_from_slice(&self.tool_key(*at).to_le_bytes());
         }
+        key.0.update(&bytes);
     }
 
     /// Every shared file of the site.
@@ -423,8 +461,8 @@ impl<'g> Shared<'g> {
             .collect()
     }
 
-    fn fired(&self, rule: &Rule) -> Vec<At> {
-        self.ranked_where(|t| t.rules.iter().any(|r| r == rule.code))
+    fn fired(&self, rule: &Rule) -> &[At] {
+        self.fired.get(rule.code).map_or(&[], Vec::as_slice)
     }
 
     fn rules_index(&self) -> Unit<'_> {
@@ -460,7 +498,7 @@ impl<'g> Shared<'g> {
         let path = pages::rule_path(rule);
         let fired = self.fired(rule);
         let total = fired.len();
-        let examples: Vec<At> = fired.into_iter().take(RULE_EXAMPLES).collect();
+        let examples: Vec<At> = fired.iter().copied().take(RULE_EXAMPLES).collect();
         let mut key = Key::new("rule");
         key.str(rule.code).num(total);
         self.key_rows(&mut key, &examples);
@@ -575,6 +613,31 @@ impl<'g> Shared<'g> {
         });
         files
     }
+}
+
+/// The hash of every field of a tool's digest and of its server's slug and name,
+/// length-prefixed, made in `buf`.
+fn tool_key(buf: &mut Vec<u8>, s: &ServerDigest, t: &ToolDigest) -> u128 {
+    buf.clear();
+    let mut field = |f: &str| {
+        buf.extend_from_slice(&(f.len() as u64).to_le_bytes());
+        buf.extend_from_slice(f.as_bytes());
+    };
+    for f in [
+        s.slug.as_str(),
+        &s.name,
+        &t.name,
+        &t.slug,
+        t.category.as_str(),
+        t.risk.as_str(),
+        &t.summary,
+    ] {
+        field(f);
+    }
+    for r in &t.rules {
+        field(r);
+    }
+    xxhash_rust::xxh3::xxh3_128(buf)
 }
 
 fn tool_at(servers: &[ServerDigest], at: At) -> &ToolDigest {

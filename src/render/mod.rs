@@ -297,10 +297,10 @@ pub fn prepare<'a>(
 pub type File = (String, Vec<u8>);
 
 /// The paths a server's own files take: its page, its policies, its API file, and the
-/// page and JSON file of each tool. [`pages::Renderer::server_files`] writes exactly
+/// page of each tool. [`pages::Renderer::server_files`] writes exactly
 /// these; an incremental build removes the ones a changed server no longer has.
 pub fn server_outputs(d: &ServerDigest) -> Vec<String> {
-    let mut paths = Vec::with_capacity(5 + 2 * d.tools.len());
+    let mut paths = Vec::with_capacity(5 + d.tools.len());
     paths.push(pages::server_path(&d.slug));
     paths.push(data::server_api_path(&d.slug));
     for dialect in crate::policy::Dialect::ALL {
@@ -308,7 +308,6 @@ pub fn server_outputs(d: &ServerDigest) -> Vec<String> {
     }
     for t in &d.tools {
         paths.push(pages::tool_path(&d.slug, &t.slug));
-        paths.push(pages::tool_json_path(&d.slug, &t.slug));
     }
     paths
 }

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use tera::Tera;
 
-/// Descriptions and schemas longer than this are cut on pages, with a note; `tool.json`
-/// keeps them whole.
+/// Descriptions and schemas longer than this are cut on pages, with a note; the server's
+/// API file keeps them whole.
 pub const PAGE_TEXT: usize = 256 * 1024;
 
 /// The first [`PAGE_TEXT`] bytes of a text (on a char boundary), and whether it was cut.
@@ -206,14 +206,10 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// The path of a tool's page from the site's root.
+/// The path of a tool's page from the site's root: a file, not a folder of its own, so
+/// that a tool costs the filesystem one inode.
 pub fn tool_path(server: &str, tool: &str) -> String {
-    format!("tools/{server}/{tool}/index.html")
-}
-
-/// The path of a tool's JSON file from the site's root.
-pub fn tool_json_path(server: &str, tool: &str) -> String {
-    format!("tools/{server}/{tool}/tool.json")
+    format!("tools/{server}/{tool}.html")
 }
 
 /// The path of a server's page from the site's root.
@@ -426,7 +422,7 @@ impl<'r> Renderer<'r> {
                 .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
         };
         let policy = policy::for_server(e.server, &verdict_of, &self.settings.policy);
-        let mut files = Vec::with_capacity(5 + 2 * e.tools.len());
+        let mut files = Vec::with_capacity(5 + e.tools.len());
         files.push(self.server_page(e)?);
         for d in Dialect::ALL {
             files.push((
@@ -436,7 +432,6 @@ impl<'r> Renderer<'r> {
         }
         for t in &e.tools {
             files.push(self.tool_page(e, t, &policy)?);
-            files.push((tool_json_path(e.slug(), &t.slug), data::tool_json(e, t)?));
         }
         files.push((data::server_api_path(e.slug()), data::server_json(e)?));
         Ok(files)
@@ -622,7 +617,7 @@ impl<'r> Renderer<'r> {
                 if cut {
                     let _ = write!(
                         shown,
-                        "\n… ({} bytes in all; the whole schema is in tool.json)",
+                        "\n… ({} bytes in all; the whole schema is in the server's API file)",
                         text.len()
                     );
                 }
@@ -644,7 +639,7 @@ impl<'r> Renderer<'r> {
             &description_cut.then(|| {
                 format!(
                     "This description is {} bytes long; the first {} KiB are shown. The whole \
-                     text is in tool.json.",
+                     text is in the server's API file.",
                     t.tool.description().len(),
                     PAGE_TEXT / 1024
                 )

@@ -18,10 +18,11 @@
 use super::global::{At, Key, Shared, Unit};
 use super::{data, pages, ServerDigest, ToolDigest};
 use crate::markdown::visible;
-use anyhow::Result;
 use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3DefaultBuilder};
 
 /// The largest part of a shard, in bytes of rows.
 pub const SHARD_BYTES: usize = 1024 * 1024;
@@ -33,29 +34,38 @@ pub const INDEX_PATH: &str = "assets/search-index.js";
 const SUMMARY_CHARS: usize = 140;
 
 /// The words a name is indexed under, lowercased, each once, in order of appearance.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut prev_lower = false;
-    let push = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() && !out.contains(word) {
-            out.push(std::mem::take(word));
+/// Words already in lowercase are borrowed from the name.
+pub fn words(name: &str) -> Vec<Cow<'_, str>> {
+    fn push<'a>(word: &'a str, out: &mut Vec<Cow<'a, str>>) {
+        if word.is_empty() {
+            return;
         }
-        word.clear();
-    };
-    for c in name.chars() {
+        let lower = if word.chars().any(char::is_uppercase) {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        if !out.contains(&lower) {
+            out.push(lower);
+        }
+    }
+    let mut out: Vec<Cow<'_, str>> = Vec::new();
+    let mut start = 0;
+    let mut prev_lower = false;
+    for (i, c) in name.char_indices() {
         if !c.is_alphanumeric() {
-            push(&mut word, &mut out);
+            push(&name[start..i], &mut out);
+            start = i + c.len_utf8();
             prev_lower = false;
             continue;
         }
         if c.is_uppercase() && prev_lower {
-            push(&mut word, &mut out);
+            push(&name[start..i], &mut out);
+            start = i;
         }
         prev_lower = c.is_lowercase() || c.is_numeric();
-        word.extend(c.to_lowercase());
     }
-    push(&mut word, &mut out);
+    push(&name[start..], &mut out);
     out
 }
 
@@ -66,61 +76,148 @@ struct Spec {
     tools: Vec<u32>,
 }
 
+/// Append `s` as a JSON string safe inside a `<script>` element (as
+/// [`data::script_json`] writes it), invisible characters shown as on pages.
+fn push_str(out: &mut String, s: &str) {
+    if crate::markdown::find_invisible(s).is_some() {
+        return push_str(out, &visible(s));
+    }
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The length [`push_str`] gives `s`.
+fn json_len(s: &str) -> usize {
+    if crate::markdown::find_invisible(s).is_some() {
+        return json_len(&visible(s));
+    }
+    2 + escaped_len(s)
+}
+
+/// The length of `s` escaped as [`push_str`] does, without the quotes.
+fn escaped_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' => 2,
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
+/// The end of the part of a summary a row shows.
+fn summary_end(summary: &str) -> usize {
+    summary
+        .char_indices()
+        .nth(SUMMARY_CHARS)
+        .map_or(summary.len(), |(i, _)| i)
+}
+
+/// The length of [`row`]'s text, without making it.
+fn row_len(s: &ServerDigest, t: &ToolDigest) -> usize {
+    // Brackets, commas, and the quotes of category, risk and page.
+    let fixed = 2 + 5 + 4 + 2;
+    let page =
+        "tools/".len() + escaped_len(&s.slug) + 1 + escaped_len(&t.slug) + "/index.html".len();
+    fixed
+        + json_len(&t.name)
+        + json_len(&s.name)
+        + t.category.as_str().len()
+        + t.risk.as_str().len()
+        + json_len(&t.summary[..summary_end(&t.summary)])
+        + page
+}
+
 /// A result row: `[name, server, category, risk, summary, page]`, as script JSON.
-fn row(s: &ServerDigest, t: &ToolDigest) -> Result<String> {
-    data::script_json(&[
-        visible(&t.name),
-        visible(&s.name),
-        t.category.as_str().to_string(),
-        t.risk.as_str().to_string(),
-        t.summary.chars().take(SUMMARY_CHARS).collect(),
-        pages::tool_path(&s.slug, &t.slug),
-    ])
+fn row(s: &ServerDigest, t: &ToolDigest) -> String {
+    let mut out = String::with_capacity(64 + t.name.len() + s.name.len() + 2 * t.summary.len());
+    out.push('[');
+    push_str(&mut out, &t.name);
+    out.push(',');
+    push_str(&mut out, &s.name);
+    let _ = write!(out, ",\"{}\",\"{}\",", t.category.as_str(), t.risk.as_str());
+    push_str(&mut out, &t.summary[..summary_end(&t.summary)]);
+    out.push(',');
+    push_str(&mut out, &pages::tool_path(&s.slug, &t.slug));
+    out.push(']');
+    out
 }
 
 /// The index and every part of every shard.
 pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
     let ranked: &[At] = &shared.ranked;
-    let rows: Vec<String> = ranked
+    let server_words: Vec<Vec<Cow<'g, str>>> =
+        shared.servers.par_iter().map(|s| words(&s.name)).collect();
+    let (sizes, words_of): (Vec<usize>, Vec<Vec<Cow<'g, str>>>) = ranked
         .par_iter()
         .map(|at| {
             let (s, t) = shared.at(*at);
-            // A row that cannot serialize (it always can) is left empty.
-            row(s, t).unwrap_or_default()
-        })
-        .collect();
-    let mut postings: Vec<(String, u32)> = ranked
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(rank, at)| {
-            let (s, t) = shared.at(*at);
             let mut w = words(&t.name);
-            for extra in words(&s.name) {
-                if !w.contains(&extra) {
-                    w.push(extra);
+            for extra in &server_words[at.0 as usize] {
+                if !w.contains(extra) {
+                    w.push(extra.clone());
                 }
             }
-            w.into_iter().map(move |w| (w, rank as u32))
+            (row_len(s, t) + 1, w)
+        })
+        .unzip();
+    // Tools by word, in as many hash partitions as there are threads, each a map built
+    // on its own. Ranks are pushed in increasing order, so each list is sorted.
+    let partitions = rayon::current_num_threads().max(1) as u64;
+    let hashes: Vec<Vec<u64>> = words_of
+        .par_iter()
+        .map(|ws| {
+            ws.iter()
+                .map(|w| xxh3_64(w.as_bytes()) % partitions)
+                .collect()
         })
         .collect();
-    postings.par_sort_unstable();
-    let mut groups: Vec<(String, Vec<u32>)> = Vec::new();
-    for (word, rank) in postings {
-        match groups.last_mut() {
-            Some((w, tools)) if *w == word => tools.push(rank),
-            _ => groups.push((word, vec![rank])),
-        }
-    }
-    let weight = |tools: &[u32]| tools.iter().map(|r| rows[*r as usize].len() + 1).sum();
+    let mut groups: Vec<(Cow<'g, str>, Vec<u32>)> = (0..partitions)
+        .into_par_iter()
+        .flat_map_iter(|p| {
+            let mut by_word: HashMap<&Cow<'g, str>, Vec<u32>, Xxh3DefaultBuilder> =
+                HashMap::with_hasher(Xxh3DefaultBuilder::new());
+            for (rank, (ws, hs)) in words_of.iter().zip(&hashes).enumerate() {
+                for (w, h) in ws.iter().zip(hs) {
+                    if *h == p {
+                        by_word.entry(w).or_default().push(rank as u32);
+                    }
+                }
+            }
+            by_word.into_iter().map(|(w, tools)| (w.clone(), tools))
+        })
+        .collect();
+    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let weight = |tools: &[u32]| tools.iter().map(|r| sizes[*r as usize]).sum();
     let mut specs: Vec<Spec> = Vec::new();
     split(String::new(), &groups, &weight, &mut specs);
-    let rows = Arc::new(rows);
-    let mut units: Vec<Unit<'g>> = Vec::new();
+    drop(groups);
+    let size = |r: u32| sizes[r as usize];
     let mut listed: Vec<(String, bool, usize, usize, String)> = Vec::new();
+    let mut units: Vec<Unit<'g>> = Vec::new();
     for spec in specs {
         let name = shard_name(&spec.key);
-        let parts = cut(&spec.tools, &|r| rows[r as usize].len() + 1);
-        let bytes: usize = spec.tools.iter().map(|r| rows[*r as usize].len() + 1).sum();
+        let parts = cut(&spec.tools, &size);
+        let bytes = spec.tools.iter().map(|r| size(*r)).sum();
         listed.push((
             spec.key.clone(),
             spec.leaf,
@@ -131,23 +228,13 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
         for (i, part) in parts.into_iter().enumerate() {
             let path = format!("assets/search/{name}-{i}.js");
             let mut key = Key::new("shard");
-            key.str(&path).str(&spec.key).num(part.len());
-            for r in &part {
-                key.str(&rows[*r as usize]);
-            }
-            let rows = Arc::clone(&rows);
+            key.str(&path).str(&spec.key);
+            let members: Vec<At> = part.iter().map(|r| ranked[*r as usize]).collect();
+            shared.key_rows(&mut key, &members);
             let shard_key = spec.key.clone();
             units.push(Unit::new(path, key.finish(), move || {
-                let mut text = String::from("TOOLCAT_SHARD(");
-                text.push_str(&data::script_json(&shard_key)?);
-                let _ = write!(text, ",{i},[");
-                for (n, r) in part.iter().enumerate() {
-                    if n > 0 {
-                        text.push(',');
-                    }
-                    text.push_str(&rows[*r as usize]);
-                }
-                text.push_str("]);\n");
+                let mut text = String::new();
+                shard_text(&mut text, shared, &shard_key, i, &members);
                 Ok(text.into_bytes())
             }));
         }
@@ -171,6 +258,21 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
     units
 }
 
+/// The script of one part of a shard.
+fn shard_text(out: &mut String, shared: &Shared<'_>, key: &str, part: usize, tools: &[At]) {
+    out.push_str("TOOLCAT_SHARD(");
+    push_str(out, key);
+    let _ = write!(out, ",{part},[");
+    for (n, at) in tools.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let (s, t) = shared.at(*at);
+        out.push_str(&row(s, t));
+    }
+    out.push_str("]);\n");
+}
+
 /// The file name of a shard: `all` for the whole index, else `s` and the key's bytes in
 /// hex (stable as other shards come and go, and safe on every filesystem).
 fn shard_name(key: &str) -> String {
@@ -187,7 +289,7 @@ fn shard_name(key: &str) -> String {
 /// Shards for the words of `groups` (sorted, all starting with `prefix`).
 fn split(
     prefix: String,
-    groups: &[(String, Vec<u32>)],
+    groups: &[(Cow<'_, str>, Vec<u32>)],
     weight: &dyn Fn(&[u32]) -> usize,
     out: &mut Vec<Spec>,
 ) {
@@ -263,7 +365,7 @@ mod tests {
     #[test]
     fn large_prefixes_split_and_common_words_are_cut_into_parts() {
         // 3,000 tools under "get" at 1 KiB each: more than three parts.
-        let mut groups: Vec<(String, Vec<u32>)> = vec![("get".into(), (0..3000).collect())];
+        let mut groups: Vec<(Cow<'_, str>, Vec<u32>)> = vec![("get".into(), (0..3000).collect())];
         groups.push(("getter".into(), vec![1]));
         groups.push(("go".into(), vec![5, 7]));
         groups.push(("zip".into(), vec![9]));
@@ -284,8 +386,36 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_json_that_cannot_end_a_script() {
+        let s = ServerDigest {
+            slug: "s".into(),
+            name: "Srv \"q\" \\ \u{1}".into(),
+            package: None,
+            version: None,
+            tools: Vec::new(),
+        };
+        let t = ToolDigest {
+            name: "</script><b>\u{2028}x\u{200b}".into(),
+            slug: "x".into(),
+            category: crate::model::Category::Read,
+            risk: crate::model::Risk::Low,
+            rules: Vec::new(),
+            summary: "é".repeat(200),
+        };
+        let text = row(&s, &t);
+        assert_eq!(row_len(&s, &t), text.len());
+        assert!(!text.contains('<') && !text.contains('\u{2028}'));
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back[0], "</script><b>\u{2028}x⟨U+200B⟩");
+        assert_eq!(back[1], "Srv \"q\" \\ ⟨U+0001⟩");
+        assert_eq!(back[4].chars().count(), SUMMARY_CHARS);
+        assert_eq!(back[5], "tools/s/x/index.html");
+    }
+
+    #[test]
     fn a_small_catalogue_is_one_shard() {
-        let groups: Vec<(String, Vec<u32>)> = vec![("a".into(), vec![0, 1]), ("b".into(), vec![1])];
+        let groups: Vec<(Cow<'_, str>, Vec<u32>)> =
+            vec![("a".into(), vec![0, 1]), ("b".into(), vec![1])];
         let mut specs = Vec::new();
         split(String::new(), &groups, &|t: &[u32]| t.len(), &mut specs);
         assert_eq!(specs.len(), 1);

@@ -83,7 +83,7 @@ test("home, server and tool pages show their sections", async () => {
   assert.match(await server.page.locator(".facts").innerText(), /tokens/);
   await server.page.screenshot({ path: join(shots, "server.png"), fullPage: false });
 
-  const tool = await open(url(bundled, "tools/mcp-server-git/git_reset/index.html"));
+  const tool = await open(url(bundled, "tools/mcp-server-git/git_reset.html"));
   for (const heading of ["What it does", "Why it needs a policy", "Parameters", "Annotations", "Questions"]) {
     assert.equal(await tool.page.getByRole("heading", { name: heading, exact: true }).count(), 1, heading);
   }
@@ -127,7 +127,7 @@ test("search finds a tool as you type, filters, and its result opens the tool", 
 test("no payload of a hostile definition runs, and every page keeps its landmarks", async () => {
   const pages = [];
   const toolsDir = join(hostile, "tools", "hostile");
-  for (const slug of readdirSync(toolsDir)) pages.push(`tools/hostile/${slug}/index.html`);
+  for (const file of readdirSync(toolsDir)) pages.push(`tools/hostile/${file}`);
   pages.push("servers/hostile/index.html", "index.html", "rules/tc107/index.html");
   assert.ok(pages.length >= 9);
   for (const path of pages) {

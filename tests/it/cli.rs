@@ -105,8 +105,7 @@ fn build_writes_a_page_per_tool_with_its_facts() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let site = dir.path().join("site");
-    let page =
-        std::fs::read_to_string(site.join("tools/mcp-server-git/git_reset/index.html")).unwrap();
+    let page = std::fs::read_to_string(site.join("tools/mcp-server-git/git_reset.html")).unwrap();
     for needle in [
         "git_reset",
         "mcp-server-git",
@@ -122,7 +121,13 @@ fn build_writes_a_page_per_tool_with_its_facts() {
     assert!(index.contains("1432 tools across 58 servers"), "{index}");
     let pages = walkdir::WalkDir::new(site.join("tools"))
         .into_iter()
-        .filter(|e| e.as_ref().unwrap().file_name() == "index.html")
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "html")
+        })
         .count();
     assert_eq!(pages, 1432);
 }

@@ -94,7 +94,7 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
         .filter(|(p, s)| before.get(*p) != Some(*s))
         .map(|(p, _)| p)
         .collect();
-    assert!(rewritten.contains(&&"tools/mcp-server-git/git_add/index.html".to_string()));
+    assert!(rewritten.contains(&&"tools/mcp-server-git/git_add.html".to_string()));
     assert!(rewritten.contains(&&"categories/destructive/index.html".to_string()));
     assert!(
         rewritten.contains(&&"index.html".to_string()),
@@ -134,10 +134,8 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
         !dir.join("site/tools/arxiv-mcp-server").exists(),
         "emptied folders go"
     );
-    assert!(dir
-        .join("site/tools/mcp-server-git/git_gc/index.html")
-        .is_file());
-    assert!(dir.join("site/tools/git-fork/git_gc/index.html").is_file());
+    assert!(dir.join("site/tools/mcp-server-git/git_gc.html").is_file());
+    assert!(dir.join("site/tools/git-fork/git_gc.html").is_file());
     assert_same_as_full(dir, "site");
 
     // --full renders everything, to the same bytes.

@@ -88,12 +88,15 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
     let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
     let tool_pages = paths
         .iter()
-        .filter(|p| p.starts_with("tools/") && p.ends_with("/index.html"))
+        .filter(|p| p.starts_with("tools/") && p.ends_with(".html"))
         .count();
     assert_eq!(tool_pages, catalog.tool_count());
     assert_eq!(
-        paths.iter().filter(|p| p.ends_with("/tool.json")).count(),
-        catalog.tool_count()
+        paths
+            .iter()
+            .filter(|p| p.starts_with("api/servers/"))
+            .count(),
+        catalog.servers.len()
     );
     for s in &catalog.servers {
         assert!(paths.contains(format!("servers/{}/index.html", s.server.slug).as_str()));
@@ -146,7 +149,7 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
         serde_json::from_str(&text(&files, api["catalog"][0]["api"].as_str().unwrap())).unwrap();
     let first = &server_api["tools"][0];
     assert!(paths.contains(first["page"].as_str().unwrap()));
-    assert!(paths.contains(first["json"].as_str().unwrap()));
+    assert_eq!(first["definition"]["name"], first["name"]);
     assert!(first["verdict"]["evidence"]
         .as_array()
         .is_some_and(|e| !e.is_empty()));
@@ -159,13 +162,15 @@ fn bundled_site_has_every_page_kind_and_every_link_resolves() {
         .filter(|p| p.ends_with(".html") && **p != "404.html")
         .count();
     assert_eq!(sitemap.matches("<url>").count(), html_pages);
-    assert!(sitemap.contains("<loc>https://example.invalid/tools/mcp-server-git/git_reset/</loc>"));
+    assert!(
+        sitemap.contains("<loc>https://example.invalid/tools/mcp-server-git/git_reset.html</loc>")
+    );
     let llms = text(&files, "llms.txt");
     assert!(llms.starts_with("# toolcat"));
     assert!(llms.contains("(https://example.invalid/servers/mcp-server-git/)"));
 
     // A tool page has every section the issue lists.
-    let page = text(&files, "tools/mcp-server-git/git_reset/index.html");
+    let page = text(&files, "tools/mcp-server-git/git_reset.html");
     for section in [
         "What it does",
         "Why it needs a policy",
@@ -331,14 +336,10 @@ fn hostile_definitions_cannot_run_or_break_a_page() {
     );
     assert!(huge_page.contains("bytes long; the first 256 KiB are shown"));
     assert!(huge_page.trim_end().ends_with("</html>"));
-    let huge_json = files
-        .iter()
-        .find(|f| f.0.starts_with("tools/huge/") && f.0.ends_with("tool.json"))
-        .map(|f| String::from_utf8_lossy(&f.1).into_owned())
-        .unwrap();
+    let huge_json = text(&files, "api/servers/huge.json");
     assert!(
         huge_json.contains("<script>window.__pwned=99</script>"),
-        "tool.json keeps it whole"
+        "the server's API file keeps it whole"
     );
 }
 
@@ -388,8 +389,7 @@ fn templates_can_be_copied_out_and_override_the_defaults_file_by_file() {
     let out = dir.path().join("site");
     let o = build(&out);
     assert!(o.status.success(), "{}", stderr(&o));
-    let page =
-        std::fs::read_to_string(out.join("tools/mcp-server-git/git_reset/index.html")).unwrap();
+    let page = std::fs::read_to_string(out.join("tools/mcp-server-git/git_reset.html")).unwrap();
     assert!(page.contains("house-banner") && page.contains("What it does"));
 
     // A file that is no template is an error that names it, and nothing is written.
@@ -419,7 +419,7 @@ fn whole_pages_match_their_snapshots() {
     for page in [
         "index.html",
         "servers/mcp-server-git/index.html",
-        "tools/mcp-server-git/git_reset/index.html",
+        "tools/mcp-server-git/git_reset.html",
         "llms.txt",
     ] {
         let name = page.replace(['/', '.'], "_");
