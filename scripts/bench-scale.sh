@@ -10,8 +10,14 @@
 # `toolcat build`; the output's files and bytes; the `cp -r` time of that output and the
 # ratio build/cp; the median wall time and peak memory of three incremental rebuilds, each
 # after a change to one tool of one server; and Hugo's wall time, peak memory and page
-# count for the same tools, with the ratio Hugo/toolcat. HUGO=0 skips Hugo. Output trees
-# are removed after each size (KEEP=1 keeps them).
+# count for the same tools, with the ratio Hugo/toolcat. HUGO=0 skips Hugo.
+#
+# Nothing is deleted while measuring: ext4 without a journal (as here) checks recently freed
+# inodes one by one before it reuses them, which makes creating files right after deleting
+# many much slower, for toolcat, cp and Hugo alike. Trees of an earlier run are deleted
+# first, followed by a pause (SETTLE seconds, default 310) until they no longer count as
+# recent; this run's trees are deleted at the end (KEEP=1 keeps them). About 70 GB of
+# free disk are needed for the default sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-target/bench-scale}"
@@ -24,6 +30,12 @@ if [ "$hugo_on" = 1 ] && ! command -v hugo >/dev/null; then
   exit 2
 fi
 cargo build --release --quiet --bin toolcat --example synth
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ]; then
+  rm -rf "$work"
+  sync
+  echo "removed an earlier run; waiting ${SETTLE:-310} s for its inodes to settle" >&2
+  sleep "${SETTLE:-310}"
+fi
 mkdir -p "$work"
 bin=target/release/toolcat
 
@@ -43,7 +55,6 @@ for n in "${sizes[@]}"; do
   servers=$(( n / 16 )); [ "$servers" -lt 1 ] && servers=1
   cat="$work/catalog-$n"; out="$work/site-$n"; copy="$work/copy-$n"
   hugo_src="$work/hugo-$n"; hugo_out="$work/hugo-site-$n"
-  rm -rf "$cat" "$out" "$copy" "$hugo_src" "$hugo_out" "$work/.site-$n.toolcat-state"
   hugo_arg=()
   [ "$hugo_on" = 1 ] && hugo_arg=(--hugo "$hugo_src")
   target/release/examples/synth --servers "$servers" --tools "$n" --seed 1 --out "$cat" \
@@ -61,7 +72,6 @@ for n in "${sizes[@]}"; do
   start=$(date +%s.%N); cp -r "$out" "$copy"; end=$(date +%s.%N)
   cp_s=$(echo "$end - $start" | bc)
   ratio=$(echo "scale=2; $wall / $cp_s" | bc)
-  rm -rf "$copy"
   sync
 
   # Incremental: change one tool's description in a server file, three times.
@@ -89,7 +99,5 @@ for n in "${sizes[@]}"; do
   printf '%-7s %7s %7s %7s %6s %8s %12s %7.2f %5s | %6s %6s | %7s %6s %7s %6s\n' \
     "$n" "$wall" "$user" "$sys" "$rss" "$files" "$bytes" "$cp_s" "$ratio" \
     "$incr_s" "$incr_rss" "$hugo_s" "$hugo_rss" "$pages" "$x_hugo"
-  if [ "${KEEP:-0}" != 1 ]; then
-    rm -rf "$out" "$hugo_out" "$hugo_src" "$work/.site-$n.toolcat-state"
-  fi
 done
+[ "${KEEP:-0}" = 1 ] || rm -rf "$work"

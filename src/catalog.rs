@@ -33,9 +33,22 @@ impl Catalog {
     }
 }
 
-/// Sort tools by name, then by fingerprint so duplicate names keep a stable order.
+/// Sort tools by name, then by fingerprint so duplicate names keep a stable order (only
+/// tools that share a name are fingerprinted).
 pub fn sort_tools(tools: &mut [Tool]) {
-    tools.sort_by_cached_key(|t| (t.name.clone(), t.fingerprint()));
+    tools.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut start = 0;
+    while start < tools.len() {
+        let end = start
+            + tools[start..]
+                .iter()
+                .take_while(|t| t.name == tools[start].name)
+                .count();
+        if end - start > 1 {
+            tools[start..end].sort_by_cached_key(Tool::fingerprint);
+        }
+        start = end;
+    }
 }
 
 /// Load every `*.json` file of a catalogue directory. Any bad file fails the load.

@@ -174,14 +174,14 @@ impl State {
             .zip(&self.servers)
             .zip(&self.lines)
             .map(|((meta, server), line)| {
-                if let Some(line) = line {
-                    return Ok(line.clone());
-                }
                 #[derive(Serialize)]
                 struct RecordRef<'a> {
                     #[serde(flatten)]
                     meta: &'a FileMeta,
                     server: &'a ServerDigest,
+                }
+                if let Some(line) = line {
+                    return Ok(line.clone());
                 }
                 serde_json::to_string(&RecordRef { meta, server }).context("serializing state")
             })
@@ -345,9 +345,10 @@ pub fn build(
 /// still holds.
 type Entry = (FileMeta, ServerDigest, Option<String>);
 
-fn by_slug(
-    mut entries: Vec<Entry>,
-) -> Result<(Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<String>>)> {
+/// Files, digests and state lines, in slug order.
+type BySlug = (Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<String>>);
+
+fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
     entries.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
     catalog::check_unique_slugs(entries.iter().map(|p| p.1.slug.as_str()))?;
     let mut metas = Vec::with_capacity(entries.len());

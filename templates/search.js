@@ -118,13 +118,20 @@
   // Load parts of the current query's shards until the budget is spent, then stop.
   function pump(state, budget) {
     if (state.generation !== generation) { return; }
-    if (state.done >= state.files.length || budget <= 0) {
+    if (state.done >= state.files.length) {
+      state.loading = false;
+      show(state);
+      return;
+    }
+    var next = state.files[state.done];
+    // Stop before the part that would take the loaded bytes past the budget (the first
+    // part always loads: no part is larger than the budget).
+    if (next.bytes > budget && state.loadedAny) {
       state.loading = false;
       show(state);
       return;
     }
     state.loading = true;
-    var next = state.files[state.done];
     load(next.file, function (ok) {
       if (state.generation !== generation) { return; }
       if (!ok) {
@@ -133,6 +140,7 @@
         return;
       }
       state.done++;
+      state.loadedAny = true;
       show(state);
       pump(state, budget - next.bytes);
     });
@@ -177,7 +185,7 @@
   if (form) { form.addEventListener("submit", function (e) { e.preventDefault(); run(); }); }
   if (more) {
     more.addEventListener("click", function () {
-      if (current) { pump(current, BUDGET); }
+      if (current) { current.loadedAny = false; pump(current, BUDGET); }
     });
   }
   q.addEventListener("input", run);

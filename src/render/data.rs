@@ -57,22 +57,46 @@ pub fn server_api_path(server: &str) -> String {
 
 /// A server's API file: `api/servers/<slug>.json`.
 pub fn server_json(e: &ServerEntry<'_>) -> Result<Vec<u8>> {
-    let value = json!({
-        "slug": e.slug(),
-        "name": e.server.server.name,
-        "package": e.server.server.package,
-        "version": e.server.server.version,
-        "page": pages::server_path(e.slug()),
-        "tools": e.tools.iter().map(|t| json!({
-            "name": t.tool.name,
-            "slug": t.slug,
-            "page": pages::tool_path(e.slug(), &t.slug),
-            "summary": t.summary,
-            "fingerprint": t.tool.fingerprint(),
-            "definition": t.tool,
-            "verdict": t.verdict,
-        })).collect::<Vec<_>>(),
-    });
+    #[derive(Serialize)]
+    struct ToolOut<'a> {
+        definition: &'a crate::model::Tool,
+        fingerprint: &'a str,
+        name: &'a str,
+        page: String,
+        slug: &'a str,
+        summary: &'a str,
+        verdict: &'a crate::classify::Verdict,
+    }
+    #[derive(Serialize)]
+    struct ServerOut<'a> {
+        name: &'a str,
+        package: Option<&'a str>,
+        page: String,
+        slug: &'a str,
+        tools: Vec<ToolOut<'a>>,
+        version: Option<&'a str>,
+    }
+    let s = &e.server.server;
+    let value = ServerOut {
+        name: &s.name,
+        package: s.package.as_deref(),
+        page: pages::server_path(e.slug()),
+        slug: e.slug(),
+        tools: e
+            .tools
+            .iter()
+            .map(|t| ToolOut {
+                definition: t.tool,
+                fingerprint: &t.fingerprint,
+                name: &t.tool.name,
+                page: pages::tool_path(e.slug(), &t.slug),
+                slug: &t.slug,
+                summary: &t.summary,
+                verdict: &t.verdict,
+            })
+            .collect(),
+        version: s.version.as_deref(),
+    };
     json_file(&value)
 }
 
@@ -120,7 +144,7 @@ pub fn catalog_json(servers: &[ServerDigest]) -> Result<Vec<u8>> {
 }
 
 /// Compact JSON with a final newline, invisible characters escaped.
-fn json_file(value: &serde_json::Value) -> Result<Vec<u8>> {
+fn json_file<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut text = serde_json::to_string(value).context("serializing an API file")?;
     text.push('\n');
     Ok(crate::markdown::escape_invisible(&text)

@@ -196,6 +196,17 @@ impl<'g> Shared<'g> {
 
     /// Every shared file of the site.
     pub fn units(&self) -> Vec<Unit<'_>> {
+        // The search index is keyed on one thread while the rest is on the other.
+        let (mut units, search) = rayon::join(|| self.pages(), || search::units(self));
+        let sitemaps = self.sitemaps(&units);
+        units.extend(sitemaps);
+        units.extend(search);
+        units.sort_by(|a, b| a.path.cmp(&b.path));
+        units
+    }
+
+    /// The shared files but the search index and sitemaps.
+    fn pages(&self) -> Vec<Unit<'_>> {
         let mut units = vec![
             self.home(),
             self.rules_index(),
@@ -228,7 +239,6 @@ impl<'g> Shared<'g> {
             ));
         }
         units.extend(self.server_listing());
-        units.extend(search::units(self));
         for (name, text) in self.templates.assets() {
             units.push(Unit {
                 path: format!("assets/{name}"),
@@ -236,9 +246,6 @@ impl<'g> Shared<'g> {
                 make: Box::new(move || Ok(text.as_bytes().to_vec())),
             });
         }
-        let sitemaps = self.sitemaps(&units);
-        units.extend(sitemaps);
-        units.sort_by(|a, b| a.path.cmp(&b.path));
         units
     }
 

@@ -217,6 +217,8 @@ impl ServerEntry<'_> {
 pub struct ToolEntry<'a> {
     pub tool: &'a Tool,
     pub slug: String,
+    /// [`Tool::fingerprint`], computed once.
+    pub fingerprint: String,
     pub verdict: Verdict,
     /// The first sentence of the description, plain text, invisible characters shown.
     pub summary: String,
@@ -271,9 +273,11 @@ pub fn prepare_server<'a>(
         .tools
         .par_iter()
         .zip(slugs)
-        .map(|(tool, slug)| ToolEntry {
+        .zip(fps)
+        .map(|((tool, slug), fingerprint)| ToolEntry {
             tool,
             slug,
+            fingerprint,
             verdict: verdict(server, tool),
             summary: crate::markdown::summary(tool.description(), 200),
         })

@@ -681,7 +681,7 @@ impl<'r> Renderer<'r> {
         ctx.insert("hints", &hints(t.tool));
         ctx.insert("input_schema", &pretty(&t.tool.input_schema));
         ctx.insert("output_schema", &pretty(&t.tool.output_schema));
-        ctx.insert("fingerprint", &t.tool.fingerprint());
+        ctx.insert("fingerprint", &t.fingerprint);
         ctx.insert("faq_json_ld", &data::faq_json_ld(&questions));
         ctx.insert("questions", &questions);
         ctx.insert("related", &Self::related(e, t));

@@ -132,19 +132,20 @@ fn summary_end(summary: &str) -> usize {
         .map_or(summary.len(), |(i, _)| i)
 }
 
-/// The length of [`row`]'s text, without making it.
-fn row_len(s: &ServerDigest, t: &ToolDigest) -> usize {
-    // Brackets, commas, and the quotes of category, risk and page.
-    let fixed = 2 + 5 + 4 + 2;
-    let page =
-        "tools/".len() + escaped_len(&s.slug) + 1 + escaped_len(&t.slug) + "/index.html".len();
+/// The length of [`row`]'s text, without making it; `server` is the length of the
+/// server's name as JSON plus that of its slug.
+fn row_len(t: &ToolDigest, server: usize) -> usize {
+    // Brackets, commas, the quotes of category, risk and page, and the page's fixed parts.
+    let fixed = 2 + 5 + 4 + 2 + "tools/".len() + 1 + ".html".len();
+    // Summaries already show invisible characters.
     fixed
         + json_len(&t.name)
-        + json_len(&s.name)
+        + server
         + t.category.as_str().len()
         + t.risk.as_str().len()
-        + json_len(&t.summary[..summary_end(&t.summary)])
-        + page
+        + 2
+        + escaped_len(&t.summary[..summary_end(&t.summary)])
+        + escaped_len(&t.slug)
 }
 
 /// A result row: `[name, server, category, risk, summary, page]`, as script JSON.
@@ -165,19 +166,27 @@ fn row(s: &ServerDigest, t: &ToolDigest) -> String {
 /// The index and every part of every shard.
 pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
     let ranked: &[At] = &shared.ranked;
-    let server_words: Vec<Vec<Cow<'g, str>>> =
-        shared.servers.par_iter().map(|s| words(&s.name)).collect();
-    let (sizes, words_of): (Vec<usize>, Vec<Vec<Cow<'g, str>>>) = ranked
+    // A server's words and the length of its name in a row, once per server.
+    let server_words: Vec<(Vec<String>, usize)> = shared
+        .servers
+        .par_iter()
+        .map(|s| {
+            let words = words(&s.name).into_iter().map(Cow::into_owned).collect();
+            (words, json_len(&s.name) + escaped_len(&s.slug))
+        })
+        .collect();
+    let (sizes, words_of): (Vec<usize>, Vec<Vec<Cow<'_, str>>>) = ranked
         .par_iter()
         .map(|at| {
-            let (s, t) = shared.at(*at);
+            let (_, t) = shared.at(*at);
+            let (server, server_len) = &server_words[at.0 as usize];
             let mut w = words(&t.name);
-            for extra in &server_words[at.0 as usize] {
-                if !w.contains(extra) {
-                    w.push(extra.clone());
+            for extra in server {
+                if !w.iter().any(|x| x == extra) {
+                    w.push(Cow::Borrowed(extra.as_str()));
                 }
             }
-            (row_len(s, t) + 1, w)
+            (row_len(t, *server_len) + 1, w)
         })
         .unzip();
     // Tools by word, in as many hash partitions as there are threads, each a map built
@@ -191,10 +200,10 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
                 .collect()
         })
         .collect();
-    let mut groups: Vec<(Cow<'g, str>, Vec<u32>)> = (0..partitions)
+    let mut groups: Vec<(Cow<'_, str>, Vec<u32>)> = (0..partitions)
         .into_par_iter()
         .flat_map_iter(|p| {
-            let mut by_word: HashMap<&Cow<'g, str>, Vec<u32>, Xxh3DefaultBuilder> =
+            let mut by_word: HashMap<&Cow<'_, str>, Vec<u32>, Xxh3DefaultBuilder> =
                 HashMap::with_hasher(Xxh3DefaultBuilder::new());
             for (rank, (ws, hs)) in words_of.iter().zip(&hashes).enumerate() {
                 for (w, h) in ws.iter().zip(hs) {
@@ -403,13 +412,13 @@ mod tests {
             summary: "é".repeat(200),
         };
         let text = row(&s, &t);
-        assert_eq!(row_len(&s, &t), text.len());
+        assert_eq!(row_len(&t, json_len(&s.name) + s.slug.len()), text.len());
         assert!(!text.contains('<') && !text.contains('\u{2028}'));
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(back[0], "</script><b>\u{2028}x⟨U+200B⟩");
         assert_eq!(back[1], "Srv \"q\" \\ ⟨U+0001⟩");
         assert_eq!(back[4].chars().count(), SUMMARY_CHARS);
-        assert_eq!(back[5], "tools/s/x/index.html");
+        assert_eq!(back[5], "tools/s/x.html");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,6 +19,8 @@ const bin = process.env.TOOLCAT_BIN || join(repo, "target", "debug", "toolcat");
 const shots = join(repo, "target", "browser-screenshots");
 const work = mkdtempSync(join(tmpdir(), "toolcat-browser-"));
 const bundled = join(work, "site");
+const large = join(work, "large-site");
+const synth = process.env.SYNTH_BIN || join(repo, "target", "debug", "examples", "synth");
 const hostile = join(work, "hostile-site");
 let browser;
 
@@ -36,6 +38,10 @@ before(async () => {
   const catalog = join(work, "hostile-catalog");
   toolcat("ingest", "--catalog", catalog, join(repo, "tests", "data", "hostile", "hostile.json"));
   toolcat("build", "--catalog", catalog, "--out", hostile);
+  // A catalogue large enough for a search index of many shards.
+  assert.ok(existsSync(synth), `the synth example is built (${synth})`);
+  execFileSync(synth, ["--servers", "500", "--tools", "8000", "--seed", "3", "--out", join(work, "large")]);
+  toolcat("build", "--catalog", join(work, "large"), "--out", large);
   mkdirSync(shots, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -48,8 +54,9 @@ after(async () => {
 });
 
 /** A fresh page that records dialogs, console errors and requests leaving file://. */
-async function open(target) {
+async function open(target, setup) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  if (setup) setup(page);
   const events = { dialogs: [], errors: [], remote: [] };
   page.on("dialog", (d) => { events.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on("pageerror", (e) => events.errors.push(String(e)));
@@ -111,14 +118,13 @@ test("search finds a tool as you type, filters, and its result opens the tool", 
   await page.fill("#q", "");
   await page.type("#q", "delete");
   await page.selectOption("#risk", "critical");
-  const statusText = await page.locator("#status").innerText();
-  assert.match(statusText, /match/);
+  await page.waitForFunction(() => /match/.test(document.getElementById("status").textContent));
   const risks = await page.locator("#results .badge[class*=risk-]").allInnerTexts();
   assert.ok(risks.length > 0 && risks.every((r) => r === "critical"), risks.join(","));
   await page.selectOption("#risk", "");
   await page.fill("#q", "git_reset");
   await page.locator("#results li a").first().click();
-  await page.waitForURL(/tools\/mcp-server-git\/git_reset\/index\.html$/);
+  await page.waitForURL(/tools\/mcp-server-git\/git_reset\.html$/);
   assert.equal(await page.locator("h1").innerText(), "git_reset");
   assert.deepEqual(events.errors, []);
   await page.close();
@@ -161,4 +167,37 @@ test("no payload of a hostile definition runs, and every page keeps its landmark
   await page.close();
   writeFileSync(join(shots, "README.txt"), "Screenshots of the bundled site: home.png, server.png, tool.png\n");
   console.log(`screenshots: ${shots}`);
+});
+
+test("a sharded index loads at most 2 MB before the first results, and more on request", async () => {
+  const index = statSync(join(large, "assets", "search-index.js")).size;
+  const shards = readdirSync(join(large, "assets", "search"));
+  assert.ok(shards.length > 5, `${shards.length} shard files`);
+  const loaded = [];
+  const { page, events } = await open(url(large, "search/index.html") + "?q=s", (page) => {
+    page.on("requestfinished", (r) => {
+      const m = r.url().match(/assets\/search\/([^/]+\.js)$/);
+      if (m) loaded.push(m[1]);
+    });
+  });
+  // The query is one letter: every shard of words starting with "s" could hold results.
+  await page.locator("#results li").first().waitFor();
+  await page.waitForFunction(() => !document.getElementById("more").hidden);
+  const bytes = loaded.reduce((n, f) => n + statSync(join(large, "assets", "search", f)).size, index);
+  assert.ok(loaded.length >= 1, "shards were loaded");
+  assert.ok(bytes <= 2 * 1024 * 1024, `${bytes} bytes loaded before stopping`);
+  const names = await page.locator("#results li code").allInnerTexts();
+  assert.ok(names.length > 0);
+  // More of the index on request.
+  const before = loaded.length;
+  await page.click("#more");
+  for (let i = 0; i < 100 && loaded.length <= before; i++) await page.waitForTimeout(50);
+  assert.ok(loaded.length > before, "the button loads further shards");
+  // A precise query finds its tool whatever shard it is in.
+  const wanted = names[0];
+  await page.fill("#q", wanted);
+  await page.waitForFunction((w) => [...document.querySelectorAll("#results li code")].some((c) => c.textContent === w), wanted);
+  assert.deepEqual(events.errors, []);
+  assert.deepEqual(events.remote, []);
+  await page.close();
 });
