@@ -89,12 +89,18 @@ for n in "${sizes[@]}"; do
 
   hugo_s=-; hugo_rss=-; pages=-; x_hugo=-
   if [ "$hugo_on" = 1 ]; then
-    /usr/bin/time -v -o "$work/hugo-$n.txt" hugo --quiet -s "$hugo_src" -d "$(realpath -m "$hugo_out")" \
-      >/dev/null 2>"$work/hugo-$n.log"
-    hugo_s=$(wall_of "$work/hugo-$n.txt")
-    hugo_rss=$(rss_of "$work/hugo-$n.txt")
-    pages=$(find "$hugo_out" -name '*.html' | wc -l)
-    x_hugo=$(echo "scale=2; $hugo_s / $wall" | bc)
+    if /usr/bin/time -v -o "$work/hugo-$n.txt" hugo --quiet -s "$hugo_src" -d "$(realpath -m "$hugo_out")" \
+      >/dev/null 2>"$work/hugo-$n.log"; then
+      hugo_s=$(wall_of "$work/hugo-$n.txt")
+      hugo_rss=$(rss_of "$work/hugo-$n.txt")
+      pages=$(find "$hugo_out" -name '*.html' | wc -l)
+      x_hugo=$(echo "scale=2; $hugo_s / $wall" | bc)
+    else
+      # Killed (out of memory) or failed: report how far it got.
+      hugo_s="$(wall_of "$work/hugo-$n.txt" 2>/dev/null || echo '?')!"
+      hugo_rss=$(rss_of "$work/hugo-$n.txt" 2>/dev/null || echo '?')
+      pages=failed
+    fi
   fi
   printf '%-7s %7s %7s %7s %6s %8s %12s %7.2f %5s | %6s %6s | %7s %6s %7s %6s\n' \
     "$n" "$wall" "$user" "$sys" "$rss" "$files" "$bytes" "$cp_s" "$ratio" \
