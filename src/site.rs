@@ -29,7 +29,9 @@ use crate::render::{self, global, pages, ServerDigest};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
@@ -117,7 +119,7 @@ fn marker_identity(out: &Path) -> Option<String> {
 }
 
 /// Version of the state file's format.
-const STATE_FORMAT: u32 = 1;
+const STATE_FORMAT: u32 = 2;
 
 /// What is known of a catalogue file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,8 +157,9 @@ struct State {
     marker: String,
     metas: Vec<FileMeta>,
     servers: Vec<ServerDigest>,
-    /// Each server's line of the state file as read, while it still holds.
-    lines: Vec<Option<String>>,
+    /// Where each server's line is in `text`, the state file as read, while it holds.
+    lines: Vec<Option<Range<usize>>>,
+    text: String,
     units: BTreeMap<String, String>,
 }
 
@@ -168,7 +171,7 @@ impl State {
             build: self.build.clone(),
             marker: self.marker.clone(),
         };
-        let lines: Result<Vec<String>> = self
+        let lines: Result<Vec<Cow<'_, str>>> = self
             .metas
             .par_iter()
             .zip(&self.servers)
@@ -180,15 +183,20 @@ impl State {
                     meta: &'a FileMeta,
                     server: &'a ServerDigest,
                 }
-                if let Some(line) = line {
-                    return Ok(line.clone());
+                if let Some(range) = line {
+                    return Ok(Cow::Borrowed(&self.text[range.clone()]));
                 }
-                serde_json::to_string(&RecordRef { meta, server }).context("serializing state")
+                serde_json::to_string(&RecordRef { meta, server })
+                    .map(Cow::Owned)
+                    .context("serializing state")
             })
             .collect();
-        let mut text = serde_json::to_string(&header)?;
+        let lines = lines?;
+        let mut text =
+            String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 4096);
+        text.push_str(&serde_json::to_string(&header)?);
         text.push('\n');
-        for line in lines? {
+        for line in lines {
             text.push_str(&line);
             text.push('\n');
         }
@@ -213,17 +221,25 @@ impl State {
             return None;
         }
         let units: UnitKeys = serde_json::from_str(lines.pop()?).ok()?;
-        let records: Vec<(Record, String)> = lines[1..]
+        let base = text.as_ptr() as usize;
+        let records: Vec<(Record, Range<usize>)> = lines[1..]
             .par_iter()
-            .map(|l| Some((serde_json::from_str::<Record>(l).ok()?, (*l).to_string())))
+            .map(|l| {
+                let start = l.as_ptr() as usize - base;
+                Some((
+                    serde_json::from_str::<Record>(l).ok()?,
+                    start..start + l.len(),
+                ))
+            })
             .collect::<Option<Vec<_>>>()?;
+        drop(lines);
         let mut metas = Vec::with_capacity(records.len());
         let mut servers = Vec::with_capacity(records.len());
         let mut raw = Vec::with_capacity(records.len());
-        for (r, line) in records {
+        for (r, range) in records {
             metas.push(r.meta);
             servers.push(r.server);
-            raw.push(Some(line));
+            raw.push(Some(range));
         }
         Some(State {
             build: header.build,
@@ -231,6 +247,7 @@ impl State {
             metas,
             servers,
             lines: raw,
+            text,
             units: units.units,
         })
     }
@@ -343,10 +360,10 @@ pub fn build(
 /// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
 /// A server of the build: its file, its digest, and its line of the last state if it
 /// still holds.
-type Entry = (FileMeta, ServerDigest, Option<String>);
+type Entry = (FileMeta, ServerDigest, Option<Range<usize>>);
 
 /// Files, digests and state lines, in slug order.
-type BySlug = (Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<String>>);
+type BySlug = (Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<Range<usize>>>);
 
 fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
     entries.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
@@ -423,6 +440,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
             metas,
             servers,
             lines,
+            text: String::new(),
             units: keys,
         });
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
@@ -460,6 +478,7 @@ fn incremental(
         metas: old_metas,
         servers: old_servers,
         lines: mut old_lines,
+        text: old_text,
         units: old_units,
     } = last;
     let mut phases = Phases::new();
@@ -599,6 +618,7 @@ fn incremental(
         metas,
         servers,
         lines,
+        text: old_text,
         units: keys,
     };
     crate::write::write_file_atomic(&state_path(out), next.to_text()?.as_bytes())?;

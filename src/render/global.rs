@@ -78,22 +78,6 @@ impl Key {
         }
     }
 
-    /// Every field of a tool's digest and of its server's name.
-    pub fn tool(&mut self, s: &ServerDigest, t: &ToolDigest) -> &mut Self {
-        self.str(&s.slug)
-            .str(&s.name)
-            .str(&t.name)
-            .str(&t.slug)
-            .str(t.category.as_str())
-            .str(t.risk.as_str())
-            .str(&t.summary)
-            .num(t.rules.len());
-        for r in &t.rules {
-            self.str(r);
-        }
-        self
-    }
-
     /// A server's fields, without its tools.
     pub fn server(&mut self, s: &ServerDigest) -> &mut Self {
         self.str(&s.slug)
@@ -160,8 +144,8 @@ impl<'g> Shared<'g> {
             .collect();
         let mut fired: HashMap<&'g str, Vec<At>> = HashMap::new();
         for at in &ranked {
-            for code in &tool_at(servers, *at).rules {
-                fired.entry(code.as_str()).or_default().push(*at);
+            for rule in tool_at(servers, *at).fired() {
+                fired.entry(rule.code).or_default().push(*at);
             }
         }
         Shared {
@@ -641,9 +625,7 @@ fn tool_key(buf: &mut Vec<u8>, s: &ServerDigest, t: &ToolDigest) -> u128 {
     ] {
         field(f);
     }
-    for r in &t.rules {
-        field(r);
-    }
+    buf.extend_from_slice(&t.rules.to_le_bytes());
     xxhash_rust::xxh3::xxh3_128(buf)
 }
 

@@ -206,7 +206,7 @@ impl ServerEntry<'_> {
                     slug: t.slug.clone(),
                     category: t.verdict.category,
                     risk: t.verdict.risk,
-                    rules: t.verdict.rules.iter().map(|r| (*r).to_string()).collect(),
+                    rules: rule_bits(&t.verdict.rules),
                     summary: t.summary.clone(),
                 })
                 .collect(),
@@ -251,9 +251,33 @@ pub struct ToolDigest {
     pub slug: String,
     pub category: Category,
     pub risk: Risk,
-    /// Codes of the rules that fired.
-    pub rules: Vec<String>,
+    /// The rules that fired: bit `i` for `rules::RULES[i]`.
+    pub rules: u64,
     pub summary: String,
+}
+
+impl ToolDigest {
+    /// The rules that fired, in the order of `rules::RULES`.
+    pub fn fired(&self) -> impl Iterator<Item = &'static crate::classify::rules::Rule> + '_ {
+        crate::classify::rules::RULES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.rules & (1 << i) != 0)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// The bits of [`ToolDigest::rules`] for rule codes.
+fn rule_bits(codes: &[&str]) -> u64 {
+    const _: () = assert!(crate::classify::rules::RULES.len() <= 64);
+    codes
+        .iter()
+        .filter_map(|code| {
+            crate::classify::rules::RULES
+                .iter()
+                .position(|r| r.code == *code)
+        })
+        .fold(0, |bits, i| bits | 1 << i)
 }
 
 /// Slugs, verdicts and summaries of one server's tools (computed in parallel).

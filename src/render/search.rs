@@ -408,7 +408,7 @@ mod tests {
             slug: "x".into(),
             category: crate::model::Category::Read,
             risk: crate::model::Risk::Low,
-            rules: Vec::new(),
+            rules: 0,
             summary: "é".repeat(200),
         };
         let text = row(&s, &t);
