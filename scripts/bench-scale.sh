@@ -12,9 +12,9 @@
 # after a change to one tool of one server; and Hugo's wall time, peak memory and page
 # count for the same tools, with the ratio Hugo/toolcat. HUGO=0 skips Hugo.
 #
-# Nothing is deleted while measuring: ext4 without a journal (as here) checks recently freed
-# inodes one by one before it reuses them, which makes creating files right after deleting
-# many much slower, for toolcat, cp and Hugo alike. Trees of an earlier run are deleted
+# Nothing is deleted while measuring: on this machine's ext4, creating files right after
+# deleting many is much slower (profiles show the inode allocator checking recently freed
+# inodes one by one, `recently_deleted`), for toolcat, cp and Hugo alike. Trees of an earlier run are deleted
 # first, followed by a pause (SETTLE seconds, default 310) until they no longer count as
 # recent; this run's trees are deleted at the end (KEEP=1 keeps them). About 70 GB of
 # free disk are needed for the default sizes.
