@@ -164,7 +164,18 @@ impl<'g> Shared<'g> {
         (s, &s.tools[at.1 as usize])
     }
 
-    /// The hash of a tool's digest (see [`Key::tool`]).
+    /// Listing rows of tools.
+    fn rows(&self, tools: &[At]) -> Vec<pages::ToolRow> {
+        tools
+            .iter()
+            .map(|at| {
+                let (s, t) = self.at(*at);
+                pages::digest_row(s, t)
+            })
+            .collect()
+    }
+
+    /// The hash of a tool's digest and its server's slug and name.
     pub(super) fn tool_key(&self, at: At) -> u128 {
         self.tool_keys[self.first[at.0 as usize] + at.1 as usize]
     }
@@ -396,13 +407,7 @@ impl<'g> Shared<'g> {
                     path: unit_path,
                     key: key.finish(),
                     make: Box::new(move || {
-                        let rows: Vec<pages::ToolRow> = chunk
-                            .iter()
-                            .map(|at| {
-                                let (s, t) = self.at(*at);
-                                pages::digest_row(s, t)
-                            })
-                            .collect();
+                        let rows = self.rows(&chunk);
                         let mut ctx = self.r.context(&path);
                         ctx.insert("heading", &heading);
                         ctx.insert("intro", intro);
@@ -507,14 +512,7 @@ impl<'g> Shared<'g> {
                 ctx.insert("fires", &shown(rule.fires));
                 ctx.insert("quiet", &shown(rule.quiet));
                 ctx.insert("total", &total);
-                let rows: Vec<pages::ToolRow> = examples
-                    .iter()
-                    .map(|at| {
-                        let (s, t) = self.at(*at);
-                        pages::digest_row(s, t)
-                    })
-                    .collect();
-                ctx.insert("tools", &rows);
+                ctx.insert("tools", &self.rows(&examples));
                 Ok(self.r.render("rule.html", path.clone(), &ctx)?.1)
             }),
         }

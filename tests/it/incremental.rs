@@ -56,14 +56,20 @@ fn assert_same_as_full(dir: &Path, site: &str) {
     std::fs::remove_dir_all(dir.join(&clean)).unwrap();
 }
 
+/// A copy of the bundled catalogue in `cat` and a full build of it in `site`.
+fn built_site() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&bundled_catalog(), &tmp.path().join("cat"));
+    let log = build(tmp.path(), "cat", "site", &[]);
+    assert!(log.starts_with("built "), "{log}");
+    tmp
+}
+
 #[test]
 fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = built_site();
     let dir = tmp.path();
     let cat = dir.join("cat");
-    copy_dir(&bundled_catalog(), &cat);
-    let log = build(dir, "cat", "site", &[]);
-    assert!(log.starts_with("built "), "{log}");
     assert!(
         dir.join(".site.toolcat-state").is_file(),
         "state beside the site"
@@ -147,10 +153,8 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
 
 #[test]
 fn other_settings_a_copied_site_or_a_lost_state_mean_a_full_build() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = built_site();
     let dir = tmp.path();
-    copy_dir(&bundled_catalog(), &dir.join("cat"));
-    build(dir, "cat", "site", &[]);
     assert!(build(dir, "cat", "site", &[]).starts_with("updated "));
 
     // Another site title.
@@ -172,11 +176,9 @@ fn other_settings_a_copied_site_or_a_lost_state_mean_a_full_build() {
 
 #[test]
 fn a_bad_file_fails_an_incremental_build_and_changes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = built_site();
     let dir = tmp.path();
     let cat = dir.join("cat");
-    copy_dir(&bundled_catalog(), &cat);
-    build(dir, "cat", "site", &[]);
     let before = tree(&dir.join("site"));
     std::fs::write(cat.join("mcp-server-git.json"), "{\"tools\": [").unwrap();
     let o = toolcat(dir, &["build", "--catalog", "cat", "--out", "site"]);
