@@ -79,8 +79,9 @@ for n in "${sizes[@]}"; do
   incr=()
   for i in 1 2 3; do
     sed -i "0,/\"description\": \"/s//\"description\": \"Changed $i. /" "$victim"
-    /usr/bin/time -v -o "$work/incr-$n.txt" "$bin" build --catalog "$cat" --out "$out" \
-      >/dev/null 2>"$work/incr-$n.log"
+    sync   # the copy or the run before are written back first, not during the timing
+    TOOLCAT_TIMINGS=1 /usr/bin/time -v -o "$work/incr-$n.txt" "$bin" build --catalog "$cat" \
+      --out "$out" >/dev/null 2>"$work/incr-$n.log"
     grep -q '^updated' "$work/incr-$n.log" || { echo "not incremental: $(cat "$work/incr-$n.log")" >&2; exit 1; }
     incr+=("$(wall_of "$work/incr-$n.txt") $(rss_of "$work/incr-$n.txt")")
   done
