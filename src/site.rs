@@ -29,7 +29,6 @@ use crate::render::{self, global, pages, ServerDigest};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -95,7 +94,7 @@ const MARKER_TEXT: &str =
     "This directory is written by `toolcat build`, which replaces or updates it on every \
      build.\n";
 
-/// Where the state of the last build into `out` is kept: beside it, as
+/// Where the state of the last build into `out` is kept: beside it, in the folder
 /// `.<name>.toolcat-state`.
 pub fn state_path(out: &Path) -> PathBuf {
     let name = out
@@ -119,7 +118,10 @@ fn marker_identity(out: &Path) -> Option<String> {
 }
 
 /// Version of the state file's format.
-const STATE_FORMAT: u32 = 2;
+const STATE_FORMAT: u32 = 3;
+
+/// The state's file that makes the others valid, written last and removed first.
+const STATE_HEADER: &str = "header.json";
 
 /// What is known of a catalogue file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,68 +153,88 @@ struct UnitKeys {
     units: BTreeMap<String, String>,
 }
 
+/// Files of servers in the state: a server's line is in `servers-<n>.jsonl` for `n` a hash
+/// of its catalogue file's name, so a change to one server rewrites one of these.
+const STATE_CHUNKS: usize = 64;
+
+fn chunk_of(file: &str) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(file.as_bytes()) % STATE_CHUNKS as u64) as usize
+}
+
+fn chunk_name(n: usize) -> String {
+    format!("servers-{n:02}.jsonl")
+}
+
 /// A build's state: servers by slug, and the key of each shared file.
 struct State {
     build: String,
     marker: String,
     metas: Vec<FileMeta>,
     servers: Vec<ServerDigest>,
-    /// Where each server's line is in `text`, the state file as read, while it holds.
-    lines: Vec<Option<Range<usize>>>,
-    text: String,
+    /// Where each server's line is in `texts`, the chunks as read, while it holds.
+    lines: Vec<Option<(usize, Range<usize>)>>,
+    texts: Vec<String>,
     units: BTreeMap<String, String>,
 }
 
 impl State {
-    fn to_text(&self) -> Result<String> {
+    /// Write the state into `dir`: the chunks in `dirty` (all of them if `None`), the keys
+    /// of the shared files, and last the header that makes the rest valid.
+    fn write(&self, dir: &Path, dirty: Option<&[bool]>) -> Result<()> {
+        #[derive(Serialize)]
+        struct RecordRef<'a> {
+            #[serde(flatten)]
+            meta: &'a FileMeta,
+            server: &'a ServerDigest,
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); STATE_CHUNKS];
+        for (i, meta) in self.metas.iter().enumerate() {
+            members[chunk_of(&meta.file)].push(i);
+        }
+        members
+            .par_iter()
+            .enumerate()
+            .filter(|(n, _)| dirty.is_none_or(|d| d[*n]))
+            .try_for_each(|(n, servers)| -> Result<()> {
+                let mut text = String::new();
+                for &i in servers {
+                    match &self.lines[i] {
+                        Some((chunk, range)) => text.push_str(&self.texts[*chunk][range.clone()]),
+                        None => text.push_str(
+                            &serde_json::to_string(&RecordRef {
+                                meta: &self.metas[i],
+                                server: &self.servers[i],
+                            })
+                            .context("serializing the state")?,
+                        ),
+                    }
+                    text.push('\n');
+                }
+                crate::write::write_file_atomic(&dir.join(chunk_name(n)), text.as_bytes())
+            })?;
+        let units = serde_json::to_string(&UnitKeys {
+            units: self.units.clone(),
+        })?;
+        crate::write::write_file_atomic(&dir.join("units.json"), units.as_bytes())?;
         let header = Header {
             format: STATE_FORMAT,
             toolcat: env!("CARGO_PKG_VERSION").into(),
             build: self.build.clone(),
             marker: self.marker.clone(),
         };
-        let lines: Result<Vec<Cow<'_, str>>> = self
-            .metas
-            .par_iter()
-            .zip(&self.servers)
-            .zip(&self.lines)
-            .map(|((meta, server), line)| {
-                #[derive(Serialize)]
-                struct RecordRef<'a> {
-                    #[serde(flatten)]
-                    meta: &'a FileMeta,
-                    server: &'a ServerDigest,
-                }
-                if let Some(range) = line {
-                    return Ok(Cow::Borrowed(&self.text[range.clone()]));
-                }
-                serde_json::to_string(&RecordRef { meta, server })
-                    .map(Cow::Owned)
-                    .context("serializing state")
-            })
-            .collect();
-        let lines = lines?;
-        let mut text =
-            String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 4096);
-        text.push_str(&serde_json::to_string(&header)?);
-        text.push('\n');
-        for line in lines {
-            text.push_str(&line);
-            text.push('\n');
-        }
-        text.push_str(&serde_json::to_string(&UnitKeys {
-            units: self.units.clone(),
-        })?);
-        text.push('\n');
-        Ok(text)
+        crate::write::write_file_atomic(
+            &dir.join(STATE_HEADER),
+            serde_json::to_string(&header)?.as_bytes(),
+        )
     }
 
     /// The state in `out`, if there is one this build can use.
     fn read(out: &Path, build: &str) -> Option<State> {
         let marker = marker_identity(out)?;
-        let text = std::fs::read_to_string(state_path(out)).ok()?;
-        let mut lines: Vec<&str> = text.lines().collect();
-        let header: Header = serde_json::from_str(lines.first()?).ok()?;
+        let dir = state_path(out);
+        let header: Header =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(STATE_HEADER)).ok()?).ok()?;
         if header.format != STATE_FORMAT
             || header.toolcat != env!("CARGO_PKG_VERSION")
             || header.build != build
@@ -220,26 +242,33 @@ impl State {
         {
             return None;
         }
-        let units: UnitKeys = serde_json::from_str(lines.pop()?).ok()?;
-        let base = text.as_ptr() as usize;
-        let records: Vec<(Record, Range<usize>)> = lines[1..]
+        let units: UnitKeys =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("units.json")).ok()?).ok()?;
+        let texts: Vec<String> = (0..STATE_CHUNKS)
+            .into_par_iter()
+            .map(|n| std::fs::read_to_string(dir.join(chunk_name(n))).ok())
+            .collect::<Option<Vec<_>>>()?;
+        let records: Vec<(Record, (usize, Range<usize>))> = texts
             .par_iter()
-            .map(|l| {
-                let start = l.as_ptr() as usize - base;
-                Some((
-                    serde_json::from_str::<Record>(l).ok()?,
-                    start..start + l.len(),
-                ))
+            .enumerate()
+            .flat_map_iter(|(n, text)| {
+                let base = text.as_ptr() as usize;
+                text.lines().map(move |l| {
+                    let start = l.as_ptr() as usize - base;
+                    Some((
+                        serde_json::from_str::<Record>(l).ok()?,
+                        (n, start..start + l.len()),
+                    ))
+                })
             })
             .collect::<Option<Vec<_>>>()?;
-        drop(lines);
         let mut metas = Vec::with_capacity(records.len());
         let mut servers = Vec::with_capacity(records.len());
         let mut raw = Vec::with_capacity(records.len());
-        for (r, range) in records {
+        for (r, at) in records {
             metas.push(r.meta);
             servers.push(r.server);
-            raw.push(Some(range));
+            raw.push(Some(at));
         }
         Some(State {
             build: header.build,
@@ -247,7 +276,7 @@ impl State {
             metas,
             servers,
             lines: raw,
-            text,
+            texts,
             units: units.units,
         })
     }
@@ -360,10 +389,14 @@ pub fn build(
 /// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
 /// A server of the build: its file, its digest, and its line of the last state if it
 /// still holds.
-type Entry = (FileMeta, ServerDigest, Option<Range<usize>>);
+type Entry = (FileMeta, ServerDigest, Option<(usize, Range<usize>)>);
 
 /// Files, digests and state lines, in slug order.
-type BySlug = (Vec<FileMeta>, Vec<ServerDigest>, Vec<Option<Range<usize>>>);
+type BySlug = (
+    Vec<FileMeta>,
+    Vec<ServerDigest>,
+    Vec<Option<(usize, Range<usize>)>>,
+);
 
 fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
     entries.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
@@ -440,17 +473,17 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
             metas,
             servers,
             lines,
-            text: String::new(),
+            texts: Vec::new(),
             units: keys,
         });
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         // The old state describes the old site: it goes before the new site comes in.
-        remove_if_present(&state_path(out)).map(|_| ())
+        invalidate_state(out)
     })?;
     if let Some(mut state) = next_state {
         if let Some(marker) = marker_identity(out) {
             state.marker = marker;
-            crate::write::write_file_atomic(&state_path(out), state.to_text()?.as_bytes())?;
+            state.write(&state_path(out), None)?;
         }
     }
     stats.written = stats.files;
@@ -478,7 +511,7 @@ fn incremental(
         metas: old_metas,
         servers: old_servers,
         lines: mut old_lines,
-        text: old_text,
+        texts: old_texts,
         units: old_units,
     } = last;
     let mut phases = Phases::new();
@@ -551,6 +584,18 @@ fn incremental(
             }
         }
     }
+    // Chunks of the state to write again: those of servers changed, added or gone.
+    let mut dirty = vec![false; STATE_CHUNKS];
+    for (meta, line) in old_metas.iter().zip(&old_lines) {
+        if line.is_some() {
+            dirty[chunk_of(&meta.file)] = true;
+        }
+    }
+    for (meta, _, line) in &pairs {
+        if line.is_none() {
+            dirty[chunk_of(&meta.file)] = true;
+        }
+    }
     let (metas, servers, lines) = by_slug(pairs)?;
     // Outputs of servers changed or gone that no server has now.
     let mut stale: BTreeSet<String> = old
@@ -591,7 +636,7 @@ fn incremental(
     phases.done("render changed shared files");
     // Everything is rendered: now change the site. Without a state, an interrupted
     // update is followed by a full build.
-    remove_if_present(&state_path(out))?;
+    invalidate_state(out)?;
     let written = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     changed_files
@@ -618,10 +663,10 @@ fn incremental(
         metas,
         servers,
         lines,
-        text: old_text,
+        texts: old_texts,
         units: keys,
     };
-    crate::write::write_file_atomic(&state_path(out), next.to_text()?.as_bytes())?;
+    next.write(&state_path(out), Some(&dirty))?;
     phases.done("write the state");
     stats.written = written.load(Ordering::Relaxed);
     stats.bytes = bytes.load(Ordering::Relaxed);
@@ -643,6 +688,17 @@ fn write_if_changed(out: &Path, path: &str, data: &[u8]) -> Result<bool> {
     }
     crate::write::write_file_atomic(&full, data)?;
     Ok(true)
+}
+
+/// Make the state beside `out` unusable until it is written again: its header goes (or
+/// the whole of it, if something else is in its place).
+fn invalidate_state(out: &Path) -> Result<()> {
+    let dir = state_path(out);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => remove_if_present(&dir.join(STATE_HEADER)).map(|_| ()),
+        Ok(_) => remove_if_present(&dir).map(|_| ()),
+        Err(_) => Ok(()),
+    }
 }
 
 fn remove_if_present(path: &Path) -> Result<bool> {

@@ -133,7 +133,7 @@ fn hostile_names_get_safe_distinct_pages_inside_the_output() {
             || rel == "names.json"
             || rel.starts_with("catalog")
             || rel == "out"
-            || rel == "out/.site.toolcat-state"
+            || rel.starts_with("out/.site.toolcat-state")
         {
             continue;
         }

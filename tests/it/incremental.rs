@@ -71,7 +71,7 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
     let dir = tmp.path();
     let cat = dir.join("cat");
     assert!(
-        dir.join(".site.toolcat-state").is_file(),
+        dir.join(".site.toolcat-state/header.json").is_file(),
         "state beside the site"
     );
     assert!(!tree(&dir.join("site"))
@@ -88,12 +88,25 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
     assert_eq!(stamps(&dir.join("site")), before);
 
     // One tool of one server becomes destructive.
+    let state_before = stamps(&dir.join(".site.toolcat-state"));
     edit(&cat.join("mcp-server-git.json"), |v| {
         v["tools"][0]["description"] =
             "Permanently deletes every file of the repository. Cannot be undone.".into();
     });
     let log = build(dir, "cat", "site", &[]);
     assert!(log.contains("1 of 58 servers rendered again"), "{log}");
+    // Of the state, the server's chunk, the shared files' keys and the header change.
+    let state_after = stamps(&dir.join(".site.toolcat-state"));
+    let changed: Vec<&String> = state_after
+        .iter()
+        .filter(|(p, s)| state_before.get(*p) != Some(*s))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(changed.len(), 3, "{changed:?}");
+    assert!(
+        changed.iter().any(|p| p.starts_with("servers-")),
+        "{changed:?}"
+    );
     let after = stamps(&dir.join("site"));
     let rewritten: Vec<&String> = after
         .iter()
@@ -170,8 +183,14 @@ fn other_settings_a_copied_site_or_a_lost_state_mean_a_full_build() {
     assert!(build(dir, "cat", "site", &[]).starts_with("built "));
 
     // A damaged state is ignored.
-    std::fs::write(dir.join(".site.toolcat-state"), "{not json").unwrap();
+    std::fs::write(dir.join(".site.toolcat-state/header.json"), "{not json").unwrap();
     assert!(build(dir, "cat", "site", &[]).starts_with("built "));
+
+    // So is a file where the state's folder goes (an older toolcat's state).
+    std::fs::remove_dir_all(dir.join(".site.toolcat-state")).unwrap();
+    std::fs::write(dir.join(".site.toolcat-state"), "old").unwrap();
+    assert!(build(dir, "cat", "site", &[]).starts_with("built "));
+    assert!(build(dir, "cat", "site", &[]).starts_with("updated "));
 }
 
 #[test]
@@ -186,7 +205,7 @@ fn a_bad_file_fails_an_incremental_build_and_changes_nothing() {
     assert!(stderr(&o).contains("mcp-server-git.json"), "{}", stderr(&o));
     assert!(tree(&dir.join("site")) == before);
     assert!(
-        dir.join(".site.toolcat-state").is_file(),
+        dir.join(".site.toolcat-state/header.json").is_file(),
         "the state still holds"
     );
 }
