@@ -30,12 +30,22 @@ pub const SHARD_BYTES: usize = 1024 * 1024;
 /// Where the list of shards is.
 pub const INDEX_PATH: &str = "assets/search-index.js";
 
+/// Tools whose words one task of the index build collects.
+const BLOCK: usize = 4096;
+
 /// Characters of a summary a search result shows.
 const SUMMARY_CHARS: usize = 140;
 
 /// The words a name is indexed under, lowercased, each once, in order of appearance.
 /// Words already in lowercase are borrowed from the name.
 pub fn words(name: &str) -> Vec<Cow<'_, str>> {
+    let mut out = Vec::new();
+    words_into(name, &mut out);
+    out
+}
+
+/// [`words`], appended to `out`.
+fn words_into<'a>(name: &'a str, out: &mut Vec<Cow<'a, str>>) {
     fn push<'a>(word: &'a str, out: &mut Vec<Cow<'a, str>>) {
         if word.is_empty() {
             return;
@@ -49,24 +59,22 @@ pub fn words(name: &str) -> Vec<Cow<'_, str>> {
             out.push(lower);
         }
     }
-    let mut out: Vec<Cow<'_, str>> = Vec::new();
     let mut start = 0;
     let mut prev_lower = false;
     for (i, c) in name.char_indices() {
         if !c.is_alphanumeric() {
-            push(&name[start..i], &mut out);
+            push(&name[start..i], out);
             start = i + c.len_utf8();
             prev_lower = false;
             continue;
         }
         if c.is_uppercase() && prev_lower {
-            push(&name[start..i], &mut out);
+            push(&name[start..i], out);
             start = i;
         }
         prev_lower = c.is_lowercase() || c.is_numeric();
     }
-    push(&name[start..], &mut out);
-    out
+    push(&name[start..], out);
 }
 
 /// A shard: the words it holds and the tools under them, by rank.
@@ -175,41 +183,45 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
             (words, json_len(&s.name) + escaped_len(&s.slug))
         })
         .collect();
-    let (sizes, words_of): (Vec<usize>, Vec<Vec<Cow<'_, str>>>) = ranked
+    let sizes: Vec<usize> = ranked
         .par_iter()
-        .map(|at| {
-            let (_, t) = shared.at(*at);
-            let (server, server_len) = &server_words[at.0 as usize];
-            let mut w = words(&t.name);
-            for extra in server {
-                if !w.iter().any(|x| x == extra) {
-                    w.push(Cow::Borrowed(extra.as_str()));
+        .map(|at| row_len(shared.at(*at).1, server_words[at.0 as usize].1) + 1)
+        .collect();
+    // Every (rank, hash partition, word), in blocks of tools, in rank order.
+    let partitions = rayon::current_num_threads().max(1) as u64;
+    let postings: Vec<Vec<(u32, u32, Cow<'_, str>)>> = ranked
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(b, ats)| {
+            let mut out = Vec::with_capacity(ats.len() * 8);
+            let mut w: Vec<Cow<'_, str>> = Vec::new();
+            for (k, at) in ats.iter().enumerate() {
+                w.clear();
+                words_into(&shared.at(*at).1.name, &mut w);
+                for extra in &server_words[at.0 as usize].0 {
+                    if !w.iter().any(|x| x == extra) {
+                        w.push(Cow::Borrowed(extra.as_str()));
+                    }
+                }
+                let rank = (b * BLOCK + k) as u32;
+                for word in w.drain(..) {
+                    let p = (xxh3_64(word.as_bytes()) % partitions) as u32;
+                    out.push((rank, p, word));
                 }
             }
-            (row_len(t, *server_len) + 1, w)
-        })
-        .unzip();
-    // Tools by word, in as many hash partitions as there are threads, each a map built
-    // on its own. Ranks are pushed in increasing order, so each list is sorted.
-    let partitions = rayon::current_num_threads().max(1) as u64;
-    let hashes: Vec<Vec<u64>> = words_of
-        .par_iter()
-        .map(|ws| {
-            ws.iter()
-                .map(|w| xxh3_64(w.as_bytes()) % partitions)
-                .collect()
+            out
         })
         .collect();
-    let mut groups: Vec<(Cow<'_, str>, Vec<u32>)> = (0..partitions)
+    // Tools by word, in as many hash partitions as there are threads, each a map built
+    // on its own. Ranks are pushed in increasing order, so each list is sorted.
+    let mut groups: Vec<(Cow<'_, str>, Vec<u32>)> = (0..partitions as u32)
         .into_par_iter()
         .flat_map_iter(|p| {
             let mut by_word: HashMap<&Cow<'_, str>, Vec<u32>, Xxh3DefaultBuilder> =
                 HashMap::with_hasher(Xxh3DefaultBuilder::new());
-            for (rank, (ws, hs)) in words_of.iter().zip(&hashes).enumerate() {
-                for (w, h) in ws.iter().zip(hs) {
-                    if *h == p {
-                        by_word.entry(w).or_default().push(rank as u32);
-                    }
+            for (rank, part, word) in postings.iter().flatten() {
+                if *part == p {
+                    by_word.entry(word).or_default().push(*rank);
                 }
             }
             by_word.into_iter().map(|(w, tools)| (w.clone(), tools))
