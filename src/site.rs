@@ -17,9 +17,10 @@
 //! whose size and time are unchanged (or whose content hashes the same) is not read again;
 //! only changed, added and removed servers are rendered or deleted, and only the shared
 //! files whose key changed are rendered again. Files whose bytes would not change are not
-//! rewritten. The state is removed before the site is touched and written last, so an
-//! interrupted incremental build is followed by a full one. The result is the same, byte
-//! for byte, as a full build of the same catalogue.
+//! rewritten. The state's header is removed before the site is touched and written last,
+//! so an interrupted incremental build is followed by a full one; servers' lines are kept
+//! in chunks by file name, and only the chunks of changed servers are written again. The
+//! result is the same, byte for byte, as a full build of the same catalogue.
 
 use crate::catalog;
 use crate::config::Config;
@@ -117,7 +118,7 @@ fn marker_identity(out: &Path) -> Option<String> {
     ))
 }
 
-/// Version of the state file's format.
+/// Version of the state's format.
 const STATE_FORMAT: u32 = 3;
 
 /// The state's file that makes the others valid, written last and removed first.
