@@ -36,6 +36,18 @@ fn stamps(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
         .collect()
 }
 
+/// The files of `after` that are new or were rewritten since `before`.
+fn differing<'a>(
+    before: &BTreeMap<String, (u64, i64, i64)>,
+    after: &'a BTreeMap<String, (u64, i64, i64)>,
+) -> Vec<&'a String> {
+    after
+        .iter()
+        .filter(|(p, s)| before.get(*p) != Some(*s))
+        .map(|(p, _)| p)
+        .collect()
+}
+
 /// Edit a catalogue file's JSON in place.
 fn edit(path: &Path, change: impl FnOnce(&mut serde_json::Value)) {
     let mut v: serde_json::Value =
@@ -97,22 +109,14 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
     assert!(log.contains("1 of 58 servers rendered again"), "{log}");
     // Of the state, the server's chunk, the shared files' keys and the header change.
     let state_after = stamps(&dir.join(".site.toolcat-state"));
-    let changed: Vec<&String> = state_after
-        .iter()
-        .filter(|(p, s)| state_before.get(*p) != Some(*s))
-        .map(|(p, _)| p)
-        .collect();
+    let changed = differing(&state_before, &state_after);
     assert_eq!(changed.len(), 3, "{changed:?}");
     assert!(
         changed.iter().any(|p| p.starts_with("servers-")),
         "{changed:?}"
     );
     let after = stamps(&dir.join("site"));
-    let rewritten: Vec<&String> = after
-        .iter()
-        .filter(|(p, s)| before.get(*p) != Some(*s))
-        .map(|(p, _)| p)
-        .collect();
+    let rewritten = differing(&before, &after);
     assert!(rewritten.contains(&&"tools/mcp-server-git/git_add.html".to_string()));
     assert!(rewritten.contains(&&"categories/destructive/index.html".to_string()));
     assert!(
