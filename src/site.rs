@@ -294,8 +294,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(config: &'a Config, templates: &'a render::Templates) -> Result<Self> {
-        let mut settings = render::Settings::new(&config.site_title, &config.base_url);
-        settings.policy.profile = config.policy.profile(None)?;
+        let settings = site_settings(config)?;
         let mut key = global::Key::new("build");
         key.str(env!("CARGO_PKG_VERSION"))
             .str(&config.site_inputs());
@@ -748,7 +747,12 @@ pub fn render_site(
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {
     let entries = render::prepare(catalog, &|s, t| crate::cli::verdict(config, s, t));
+    render::site(&entries, &site_settings(config)?, templates)
+}
+
+/// The site's settings from `toolcat.toml`.
+fn site_settings(config: &Config) -> Result<render::Settings> {
     let mut settings = render::Settings::new(&config.site_title, &config.base_url);
     settings.policy.profile = config.policy.profile(None)?;
-    render::site(&entries, &settings, templates)
+    Ok(settings)
 }

@@ -180,32 +180,23 @@ pub fn llms_txt(servers: &[ServerDigest], settings: &Settings) -> String {
         servers.len()
     );
     let _ = writeln!(out, "## Browse\n");
-    for c in crate::model::Category::ALL {
-        let n = servers
-            .iter()
-            .flat_map(|s| &s.tools)
-            .filter(|t| t.category == c)
-            .count();
+    let all = || servers.iter().flat_map(|s| &s.tools);
+    let categories = pages::category_counts(all().map(|t| t.category));
+    for (c, n) in Category::ALL.into_iter().zip(categories) {
         let _ = writeln!(
             out,
             "- [{} tools]({base}categories/{}/): {}. {}",
-            c.label(),
-            c.as_str(),
-            count(n),
+            n.label,
+            n.key,
+            count(n.tools),
             pages::what_it_does(c)
         );
     }
-    for r in crate::model::Risk::ALL {
-        let n = servers
-            .iter()
-            .flat_map(|s| &s.tools)
-            .filter(|t| t.risk == r)
-            .count();
+    for n in pages::risk_counts(all().map(|t| t.risk)) {
         let _ = writeln!(
             out,
-            "- [{} risk]({base}risks/{}/): {n} tools",
-            r.label(),
-            r.as_str()
+            "- [{} risk]({base}risks/{}/): {} tools",
+            n.label, n.key, n.tools
         );
     }
     let _ = writeln!(

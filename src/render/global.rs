@@ -317,16 +317,9 @@ impl<'g> Shared<'g> {
 
     fn home(&self) -> Unit<'_> {
         let path = "index.html";
-        let categories = || {
-            pages::category_counts(
-                self.servers
-                    .iter()
-                    .flat_map(|s| &s.tools)
-                    .map(|t| t.category),
-            )
-        };
-        let risks =
-            || pages::risk_counts(self.servers.iter().flat_map(|s| &s.tools).map(|t| t.risk));
+        let tools = || self.servers.iter().flat_map(|s| &s.tools);
+        let categories = pages::category_counts(tools().map(|t| t.category));
+        let risks = pages::risk_counts(tools().map(|t| t.risk));
         // The largest servers when there are too many to list.
         let mut shown: Vec<&ServerDigest> = self.servers.iter().collect();
         if shown.len() > HOME_SERVERS {
@@ -335,7 +328,7 @@ impl<'g> Shared<'g> {
         }
         let mut key = Key::new("home");
         key.num(self.ranked.len()).num(self.servers.len());
-        for c in categories().iter().chain(risks().iter()) {
+        for c in categories.iter().chain(&risks) {
             key.num(c.tools);
         }
         for s in &shown {
@@ -345,8 +338,6 @@ impl<'g> Shared<'g> {
             path: path.into(),
             key: key.finish(),
             make: Box::new(move || {
-                let categories = categories();
-                let risks = risks();
                 let mut ctx = self.r.context(path);
                 ctx.insert("tool_count", &self.ranked.len());
                 ctx.insert("server_count", &self.servers.len());
