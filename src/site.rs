@@ -417,6 +417,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
     let bytes = AtomicUsize::new(0);
     let mut stats = Stats::default();
     let mut next_state = None;
+    let mut phases = Phases::new();
     crate::write::build_dir(out, |staging| {
         let put = |path: &str, data: &[u8]| -> Result<()> {
             staging.write(path, data)?;
@@ -439,6 +440,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
                 Ok(Ok((meta, digest)))
             })
             .collect();
+        phases.done("read, classify and render servers");
         let mut pairs = Vec::with_capacity(results.len());
         let mut bad = Vec::new();
         for r in results {
@@ -454,10 +456,12 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         let r = cx.renderer();
         let shared = global::Shared::new(&r, cx.templates, &servers);
         let units = shared.units();
+        phases.done("rank tools and key shared files");
         let mut keys = BTreeMap::new();
         units
             .par_iter()
             .try_for_each(|u| put(&u.path, &u.render()?))?;
+        phases.done("render shared files");
         for u in &units {
             keys.insert(u.path.clone(), format!("{:032x}", u.key));
         }
@@ -480,12 +484,14 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         // The old state describes the old site: it goes before the new site comes in.
         invalidate_state(out)
     })?;
+    phases.done("swap the site in");
     if let Some(mut state) = next_state {
         if let Some(marker) = marker_identity(out) {
             state.marker = marker;
             state.write(&state_path(out), None)?;
         }
     }
+    phases.done("write the state");
     stats.written = stats.files;
     stats.bytes = bytes.load(Ordering::Relaxed);
     Ok(stats)

@@ -1,6 +1,7 @@
 //! Small inline SVG charts. They hold numbers and fixed labels only (never text from a
 //! tool definition), so they are inserted into pages as they are.
 
+use super::escape_html as escape;
 use std::fmt::Write;
 
 const WIDTH: usize = 480;
@@ -43,13 +44,6 @@ pub fn bars(title: &str, rows: &[(&str, &str, usize)]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -38,16 +38,46 @@ pub fn script_json<T: Serialize>(value: &T) -> Result<String> {
 
 /// The schema.org `FAQPage` of a tool's questions, ready for a `<script>` element.
 pub fn faq_json_ld(questions: &[Question]) -> String {
-    let value = json!({
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": questions.iter().map(|q| json!({
-            "@type": "Question",
-            "name": q.question,
-            "acceptedAnswer": {"@type": "Answer", "text": q.answer},
-        })).collect::<Vec<_>>(),
-    });
-    script_json(&value).unwrap_or_else(|_| "{}".into())
+    // Fields in the order of their names, as a `serde_json::Value` would print them.
+    #[derive(Serialize)]
+    struct Faq<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "mainEntity")]
+        main_entity: Vec<Entry<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "acceptedAnswer")]
+        accepted_answer: Answer<'a>,
+        name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        text: &'a str,
+    }
+    let faq = Faq {
+        context: "https://schema.org",
+        kind: "FAQPage",
+        main_entity: questions
+            .iter()
+            .map(|q| Entry {
+                kind: "Question",
+                accepted_answer: Answer {
+                    kind: "Answer",
+                    text: &q.answer,
+                },
+                name: &q.question,
+            })
+            .collect(),
+    };
+    script_json(&faq).unwrap_or_else(|_| "{}".into())
 }
 
 /// The path of a server's API file: its tools with their whole definitions and verdicts.
@@ -239,18 +269,10 @@ pub fn robots_txt(settings: &Settings) -> String {
     )
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 /// The absolute URL of a page: directory URLs for `index.html` pages.
 fn page_url(settings: &Settings, path: &str) -> String {
     let path = path.strip_suffix("index.html").unwrap_or(path);
-    xml_escape(&format!("{}{path}", settings.base_url))
+    super::escape_html(&format!("{}{path}", settings.base_url))
 }
 
 /// Whether a file is a page the sitemap lists.

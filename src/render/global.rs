@@ -285,17 +285,7 @@ impl<'g> Shared<'g> {
             path: path.into(),
             key: Key::new("fixed").str(path).finish(),
             make: Box::new(move || {
-                let settings = self.r.settings;
-                let mut ctx = self.r.context(path);
-                ctx.insert(
-                    "site",
-                    &pages::SiteView {
-                        title: &settings.title,
-                        root: settings.base_url.clone(),
-                        base_url: &settings.base_url,
-                        path,
-                    },
-                );
+                let ctx = self.r.context_at(path, self.r.settings.base_url.clone());
                 Ok(self.r.render("404.html", path.into(), &ctx)?.1)
             }),
         }

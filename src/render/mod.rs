@@ -132,6 +132,7 @@ impl Templates {
         )
         .context("loading the templates")?;
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         Ok(tera)
     }
 
@@ -147,6 +148,41 @@ impl Templates {
             .filter(|(n, _)| !is_template(n))
             .map(|(n, t)| (n.as_str(), t.as_str()))
     }
+}
+
+/// Tera's autoescape: `&`, `<`, `>`, `"` and `'` become entities, which is all that HTML
+/// text and quoted attribute values need. Runs of plain bytes are copied whole, and `/` is
+/// left as it is, so paths stay readable (tera's own escaper also rewrites `/`).
+pub fn escape_html(input: &str) -> String {
+    // Chunks without any of the five characters, most of them, are tested with one
+    // branch-free pass the compiler vectorizes, and copied whole.
+    const CHUNK: usize = 32;
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    let mut plain = 0;
+    for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |acc, &b| acc | special(b)) {
+            continue;
+        }
+        for (j, &b) in chunk.iter().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#x27;",
+                _ => continue,
+            };
+            let i = n * CHUNK + j;
+            // The five are ASCII, so `i` and `i + 1` are char boundaries.
+            out.push_str(&input[plain..i]);
+            out.push_str(entity);
+            plain = i + 1;
+        }
+    }
+    out.push_str(&input[plain..]);
+    out
 }
 
 /// Whether a file is a template (rendered) rather than an asset (copied). Exact suffix:
@@ -365,4 +401,26 @@ pub fn site(
         bail!("two files of the site would be written to {}", w[0].0);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escaping_replaces_the_five_markup_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"<a href="x" title='y'>&amp;</a> ../é/"#),
+            "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;amp;&lt;/a&gt; ../é/"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(escape_html("&"), "&amp;");
+        // Across chunk boundaries, with multi-byte characters around the entities.
+        let long = format!("{}é\"{}<", "x".repeat(31), "ü".repeat(40));
+        assert_eq!(
+            escape_html(&long),
+            format!("{}é&quot;{}&lt;", "x".repeat(31), "ü".repeat(40))
+        );
+    }
 }

@@ -391,13 +391,22 @@ impl<'r> Renderer<'r> {
         Renderer { tera, settings }
     }
 
+    /// The variables every page has: `site` (title, base URL, the page's path and the
+    /// relative `root` of the site) and, for the many links of a page, `root` again at the
+    /// top, which tera looks up faster than a field.
     pub(super) fn context(&self, path: &str) -> tera::Context {
+        self.context_at(path, root_of(path))
+    }
+
+    /// [`Renderer::context`] with the given root.
+    pub(super) fn context_at(&self, path: &str, root: String) -> tera::Context {
         let mut ctx = tera::Context::new();
+        ctx.insert("root", &root);
         ctx.insert(
             "site",
             &SiteView {
                 title: &self.settings.title,
-                root: root_of(path),
+                root,
                 base_url: &self.settings.base_url,
                 path,
             },
