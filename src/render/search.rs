@@ -22,7 +22,8 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use xxhash_rust::xxh3::{xxh3_64, Xxh3DefaultBuilder};
+use std::hash::BuildHasherDefault;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// The largest part of a shard, in bytes of rows.
 pub const SHARD_BYTES: usize = 1024 * 1024;
@@ -75,6 +76,33 @@ fn words_into<'a>(name: &'a str, out: &mut Vec<Cow<'a, str>>) {
         prev_lower = c.is_lowercase() || c.is_numeric();
     }
     push(&name[start..], out);
+}
+
+/// (rank, hash of the word, word) of a word of a ranked tool.
+type Postings<'a> = Vec<(u32, u64, Cow<'a, str>)>;
+
+/// A word and the ranks of the tools filed under it, in increasing order.
+type Group<'a> = (Cow<'a, str>, Vec<u32>);
+
+/// A hasher for keys that are hashes already: it passes a `u64` through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed with it; any other input is still folded in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// A shard: the words it holds and the tools under them, by rank.
@@ -187,13 +215,17 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
         .par_iter()
         .map(|at| row_len(shared.at(*at).1, server_words[at.0 as usize].1) + 1)
         .collect();
-    // Every (rank, hash partition, word), in blocks of tools, in rank order.
-    let partitions = rayon::current_num_threads().max(1) as u64;
-    let postings: Vec<Vec<(u32, u32, Cow<'_, str>)>> = ranked
+    // Every (rank, hash of the word, word), in blocks of tools in rank order, each block
+    // split by hash into as many partitions as there are threads.
+    let partitions = rayon::current_num_threads().max(1);
+    let partition_of = |hash: u64| ((hash >> 32) % partitions as u64) as usize;
+    let mut blocks: Vec<Vec<Postings<'_>>> = ranked
         .par_chunks(BLOCK)
         .enumerate()
         .map(|(b, ats)| {
-            let mut out = Vec::with_capacity(ats.len() * 8);
+            let mut out: Vec<Postings<'_>> = (0..partitions)
+                .map(|_| Vec::with_capacity(ats.len() * 8 / partitions))
+                .collect();
             let mut w: Vec<Cow<'_, str>> = Vec::new();
             for (k, at) in ats.iter().enumerate() {
                 w.clear();
@@ -205,26 +237,38 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
                 }
                 let rank = (b * BLOCK + k) as u32;
                 for word in w.drain(..) {
-                    let p = (xxh3_64(word.as_bytes()) % partitions) as u32;
-                    out.push((rank, p, word));
+                    let hash = xxh3_64(word.as_bytes());
+                    out[partition_of(hash)].push((rank, hash, word));
                 }
             }
             out
         })
         .collect();
-    // Tools by word, in as many hash partitions as there are threads, each a map built
-    // on its own. Ranks are pushed in increasing order, so each list is sorted.
-    let mut groups: Vec<(Cow<'_, str>, Vec<u32>)> = (0..partitions as u32)
+    // Each partition's postings, block after block: ranks in increasing order.
+    let by_partition: Vec<Vec<Postings<'_>>> = (0..partitions)
+        .map(|p| {
+            blocks
+                .iter_mut()
+                .map(|b| std::mem::take(&mut b[p]))
+                .collect()
+        })
+        .collect();
+    drop(blocks);
+    // Tools by word, one map per partition, keyed by the word's hash already computed
+    // (words whose hashes collide share an entry and are told apart by their text).
+    let mut groups: Vec<Group<'_>> = by_partition
         .into_par_iter()
-        .flat_map_iter(|p| {
-            let mut by_word: HashMap<&Cow<'_, str>, Vec<u32>, Xxh3DefaultBuilder> =
-                HashMap::with_hasher(Xxh3DefaultBuilder::new());
-            for (rank, part, word) in postings.iter().flatten() {
-                if *part == p {
-                    by_word.entry(word).or_default().push(*rank);
+        .flat_map_iter(|lists| {
+            let mut by_hash: HashMap<u64, Vec<Group<'_>>, BuildHasherDefault<Prehashed>> =
+                HashMap::default();
+            for (rank, hash, word) in lists.into_iter().flatten() {
+                let entry = by_hash.entry(hash).or_default();
+                match entry.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, tools)) => tools.push(rank),
+                    None => entry.push((word, vec![rank])),
                 }
             }
-            by_word.into_iter().map(|(w, tools)| (w.clone(), tools))
+            by_hash.into_values().flatten()
         })
         .collect();
     groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -310,7 +354,7 @@ fn shard_name(key: &str) -> String {
 /// Shards for the words of `groups` (sorted, all starting with `prefix`).
 fn split(
     prefix: String,
-    groups: &[(Cow<'_, str>, Vec<u32>)],
+    groups: &[Group<'_>],
     weight: &dyn Fn(&[u32]) -> usize,
     out: &mut Vec<Spec>,
 ) {
