@@ -139,10 +139,77 @@ impl Tool {
 
     /// SHA-256 (hex) over the canonical JSON of the whole definition.
     pub fn fingerprint(&self) -> String {
-        let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        let mut hasher = Sha256::new();
-        hasher.update(canonical_json(&value).as_bytes());
-        hex(&hasher.finalize())
+        let mut hasher = HashWriter(Sha256::new());
+        // The same bytes as `canonical_json(&serde_json::to_value(self))`, written straight
+        // into the hash without copying the schemas into a `Value` first.
+        let _ = serde_json::to_writer(&mut hasher, &sorted_fields(self));
+        hex(&hasher.0.finalize())
+    }
+}
+
+/// A field of a definition, borrowed, for [`sorted_fields`].
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Field<'a> {
+    Str(&'a str),
+    Bool(bool),
+    Value(&'a Value),
+    Map(BTreeMap<&'a str, Field<'a>>),
+}
+
+/// A tool's fields, its unmodelled ones included, keyed by their JSON names: a map that
+/// serializes in key order, as a `serde_json::Value` of the tool would.
+fn sorted_fields(t: &Tool) -> BTreeMap<&str, Field<'_>> {
+    let mut m: BTreeMap<&str, Field<'_>> = t
+        .extra
+        .iter()
+        .map(|(k, v)| (k.as_str(), Field::Value(v)))
+        .collect();
+    m.insert("name", Field::Str(&t.name));
+    let optional = [
+        ("title", t.title.as_deref().map(Field::Str)),
+        ("description", t.description.as_deref().map(Field::Str)),
+        ("inputSchema", t.input_schema.as_ref().map(Field::Value)),
+        ("outputSchema", t.output_schema.as_ref().map(Field::Value)),
+        ("_meta", t.meta.as_ref().map(Field::Value)),
+    ];
+    m.extend(optional.into_iter().filter_map(|(k, v)| Some((k, v?))));
+    if let Some(a) = &t.annotations {
+        let mut am: BTreeMap<&str, Field<'_>> = a
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), Field::Value(v)))
+            .collect();
+        if let Some(title) = &a.title {
+            am.insert("title", Field::Str(title));
+        }
+        let hints = [
+            ("readOnlyHint", a.read_only_hint),
+            ("destructiveHint", a.destructive_hint),
+            ("idempotentHint", a.idempotent_hint),
+            ("openWorldHint", a.open_world_hint),
+        ];
+        am.extend(
+            hints
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, Field::Bool(v?)))),
+        );
+        m.insert("annotations", Field::Map(am));
+    }
+    m
+}
+
+/// Bytes written into a SHA-256.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -310,6 +377,36 @@ mod tests {
         assert_eq!(t.display_name(), "Ann");
         t.title = Some("Title".into());
         assert_eq!(t.display_name(), "Title");
+    }
+
+    #[test]
+    fn fingerprint_hashes_the_canonical_json_of_the_definition() {
+        use serde_json::json;
+        let mut t = Tool::named("x");
+        t.title = Some("T".into());
+        t.description = Some("d".into());
+        t.input_schema = Some(json!({"type": "object", "properties": {"q": {"type": "string"}}}));
+        t.output_schema = Some(json!({"type": "object"}));
+        t.meta = Some(json!({"k": "v"}));
+        t.extra.insert("zeta".into(), json!([1, {"b": 1, "a": 2}]));
+        t.extra.insert("alpha".into(), Value::Null);
+        let mut a = Annotations {
+            title: Some("A".into()),
+            read_only_hint: Some(true),
+            open_world_hint: Some(false),
+            ..Annotations::default()
+        };
+        a.extra.insert("custom".into(), json!(1));
+        a.extra.insert("readOnly".into(), json!("yes"));
+        t.annotations = Some(a);
+        let canonical = canonical_json(&serde_json::to_value(&t).unwrap());
+        assert_eq!(t.fingerprint(), hex(&Sha256::digest(canonical.as_bytes())));
+        let bare = Tool::named("y");
+        let canonical = canonical_json(&serde_json::to_value(&bare).unwrap());
+        assert_eq!(
+            bare.fingerprint(),
+            hex(&Sha256::digest(canonical.as_bytes()))
+        );
     }
 
     #[test]
