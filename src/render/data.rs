@@ -18,8 +18,12 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// `<!--` from a definition can end or alter the element.
 pub fn script_json<T: Serialize>(value: &T) -> Result<String> {
     let text = serde_json::to_string(value).context("serializing JSON for a page")?;
-    let risky = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
-    if !text.contains(risky) {
+    // U+2028 and U+2029 are the only characters of the five not ASCII: both start with
+    // the byte 0xE2, so a text without it and the three ASCII ones is returned as it is.
+    if !text
+        .bytes()
+        .fold(false, |acc, b| acc | matches!(b, b'<' | b'>' | b'&' | 0xE2))
+    {
         return Ok(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

@@ -353,11 +353,22 @@ fn by_risk(
 /// client receives from `tools/list` (name, title, description, schemas, annotations),
 /// divided by four, the usual rule of thumb for English text and JSON.
 pub fn estimated_tokens(tools: &[&Tool]) -> usize {
-    let bytes: usize = tools
-        .iter()
-        .map(|t| serde_json::to_string(t).map_or(0, |s| s.len()))
-        .sum();
-    bytes.div_ceil(4)
+    /// Counts the bytes written to it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    for t in tools {
+        let _ = serde_json::to_writer(&mut count, t);
+    }
+    count.0.div_ceil(4)
 }
 
 fn json_inline(v: &serde_json::Value) -> String {
@@ -696,5 +707,22 @@ impl<'r> Renderer<'r> {
         ctx.insert("related", &Self::related(e, t));
         ctx.insert("policies", &policy_views(e, t, policy));
         self.render("tool.html", path, &ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimated_tokens_are_a_quarter_of_the_json_bytes_rounded_up() {
+        let mut a = Tool::named("search_issues");
+        a.description = Some("Search issues ✓".into());
+        a.input_schema = Some(serde_json::json!({"type": "object"}));
+        let b = Tool::named("x");
+        let bytes =
+            serde_json::to_string(&a).unwrap().len() + serde_json::to_string(&b).unwrap().len();
+        assert_eq!(estimated_tokens(&[&a, &b]), bytes.div_ceil(4));
+        assert_eq!(estimated_tokens(&[]), 0);
     }
 }
