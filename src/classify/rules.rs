@@ -622,11 +622,20 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+/// `dry-run` as `dry_run`; borrowed when there is no dash.
+fn dashes_to_underscores(key: &str) -> Cow<'_, str> {
+    if key.contains('-') {
+        Cow::Owned(key.replace('-', "_"))
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
 /// Parameter names that select among a tool's operations.
 fn selector_param(key: &str) -> bool {
-    let k = key.replace('-', "_");
+    let k = dashes_to_underscores(key);
     matches!(
-        k.as_str(),
+        &*k,
         "action"
             | "operation"
             | "op"
@@ -1053,7 +1062,7 @@ fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         if p.depth > 0 {
             return false;
         }
-        let k = k.replace('-', "_");
+        let k = dashes_to_underscores(k);
         let (head, tail) = k.split_once('_').unwrap_or((&k, ""));
         matches!(
             head,

@@ -275,8 +275,7 @@ pub fn robots_txt(settings: &Settings) -> String {
 
 /// The absolute URL of a page: directory URLs for `index.html` pages.
 fn page_url(settings: &Settings, path: &str) -> String {
-    let path = path.strip_suffix("index.html").unwrap_or(path);
-    super::escape_html(&format!("{}{path}", settings.base_url))
+    super::escape_html(&pages::canonical_url(&settings.base_url, path))
 }
 
 /// Whether a file is a page the sitemap lists.

@@ -49,8 +49,16 @@ pub(super) struct SiteView<'a> {
     /// Relative path from the page to the site's root: `""`, `"../"`, `"../../"`...
     pub(super) root: String,
     pub(super) base_url: &'a str,
-    /// The page's own path, for its canonical URL.
+    /// The page's own path.
     pub(super) path: &'a str,
+    /// The page's absolute URL: a directory URL for an `index.html` page.
+    pub(super) canonical: String,
+}
+
+/// The absolute URL of a page: directory URLs for `index.html` pages.
+pub(super) fn canonical_url(base_url: &str, path: &str) -> String {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{base_url}{path}")
 }
 
 #[derive(Serialize)]
@@ -420,6 +428,7 @@ impl<'r> Renderer<'r> {
                 root,
                 base_url: &self.settings.base_url,
                 path,
+                canonical: canonical_url(&self.settings.base_url, path),
             },
         );
         ctx

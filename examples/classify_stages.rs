@@ -1,0 +1,85 @@
+//! Where the classifier's time goes: nanoseconds per tool for a whole classification,
+//! for preparing a tool (its context: schema walk, phrase scan, name words) and for each
+//! rule, over 20,000 synthetic tools (or the bundled catalogue with `--bundled`).
+//!
+//! `cargo run --release --example classify_stages [-- --bundled]`. One thread; the
+//! throughput figures of record come from `cargo bench --bench classify` and `--bench scale`.
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+use toolcat::classify::{self, rules, Acc, Ctx};
+use toolcat::model::Tool;
+
+/// A label and the work timed under it.
+type Stage<'a> = (&'a str, &'a dyn Fn(&Tool));
+
+/// Classifications timed per figure, at least.
+const CALLS: usize = 100_000;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+    let corpus = toolcat::catalog::load(&dir).expect("the bundled catalogue loads");
+    let servers = if std::env::args().any(|a| a == "--bundled") {
+        corpus.servers.clone()
+    } else {
+        toolcat::synth::generate(&corpus, 1_250, 20_000, 7).collect()
+    };
+    let tools: Vec<&Tool> = servers.iter().flat_map(|s| &s.tools).collect();
+    let rounds = CALLS.div_ceil(tools.len()).max(3);
+    let per_tool = |f: &dyn Fn(&Tool)| {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for t in &tools {
+                f(t);
+            }
+        }
+        start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64
+    };
+    println!("{} tools, {rounds} rounds, one thread", tools.len());
+    let stages: [Stage<'_>; 5] = [
+        ("classify", &|t| drop(black_box(classify::classify(t)))),
+        ("  context", &|t| drop(black_box(Ctx::new(t)))),
+        ("    schema walk", &|t| {
+            drop(black_box(toolcat::schema::params(t.input_schema.as_ref())));
+        }),
+        ("    phrase scan", &|t| {
+            drop(black_box(classify::phrases::scan(
+                t.description(),
+                t.description().len(),
+            )));
+        }),
+        ("    name words", &|t| {
+            drop(black_box(classify::text::name_tokens(&t.name)));
+        }),
+    ];
+    for (label, f) in stages {
+        println!("{label:<18} {:>6.0} ns/tool", per_tool(f));
+    }
+    let contexts: Vec<Ctx<'_>> = tools.iter().map(|t| Ctx::new(t)).collect();
+    let mut by_rule: Vec<(f64, &str, &str)> = rules::RULES
+        .iter()
+        .filter(|r| r.phase == rules::Phase::Vote)
+        .map(|rule| {
+            let start = Instant::now();
+            for _ in 0..rounds {
+                for c in &contexts {
+                    let mut acc = Acc::default();
+                    (rule.check)(c, None, &mut acc);
+                    black_box(acc.hits.len());
+                }
+            }
+            let ns = start.elapsed().as_secs_f64() * 1e9 / (rounds * contexts.len()) as f64;
+            (ns, rule.code, rule.name)
+        })
+        .collect();
+    by_rule.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = by_rule.iter().map(|r| r.0).sum();
+    println!("  rules            {total:>6.0} ns/tool, the costliest:");
+    for (ns, code, name) in by_rule.iter().take(8) {
+        println!("    {code} {name:<34} {ns:>4.0} ns");
+    }
+}
