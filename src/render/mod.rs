@@ -405,7 +405,18 @@ pub fn site(
 
 #[cfg(test)]
 mod tests {
-    use super::escape_html;
+    use super::{escape_html, is_template, Templates};
+
+    #[test]
+    fn the_default_templates_quote_every_attribute_value() {
+        // The escaper makes a value safe inside quotes only: an unquoted `href={{ x }}`
+        // would let a space in `x` start a new attribute.
+        for (name, text) in Templates::default().files().filter(|(n, _)| is_template(n)) {
+            let squeezed: String = text.split_whitespace().collect();
+            let unquoted = squeezed.contains("={{") || squeezed.contains("={%");
+            assert!(!unquoted, "{name} has an unquoted attribute value");
+        }
+    }
 
     #[test]
     fn escaping_replaces_the_five_markup_characters_and_keeps_the_rest() {
