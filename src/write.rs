@@ -3,7 +3,9 @@
 //! build leaves the previous site as it was.
 
 use anyhow::{bail, Context, Result};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Write `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -29,6 +31,8 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// A directory being filled; every path written is relative and checked to stay inside.
 pub struct Staging {
     root: PathBuf,
+    /// Directories known to exist: each is created once, not before every file in it.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -40,8 +44,14 @@ impl Staging {
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = self.resolve(relative)?;
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            let known = |made: &HashSet<PathBuf>| made.contains(parent);
+            if !self.made.lock().is_ok_and(|m| known(&m)) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+                if let Ok(mut made) = self.made.lock() {
+                    made.insert(parent.to_path_buf());
+                }
+            }
         }
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
     }
@@ -97,7 +107,10 @@ where
     }
     std::fs::create_dir(&staging_path)
         .with_context(|| format!("creating {}", staging_path.display()))?;
-    let staging = Staging { root: staging_path };
+    let staging = Staging {
+        root: staging_path,
+        made: Mutex::default(),
+    };
     if let Err(e) = fill(&staging) {
         let _ = std::fs::remove_dir_all(&staging.root);
         return Err(e);
@@ -136,10 +149,34 @@ mod tests {
     fn staging_refuses_escapes() {
         let s = Staging {
             root: PathBuf::from("/nonexistent"),
+            made: Mutex::default(),
         };
         for bad in ["../x", "/etc/passwd", "a/../../b", "", "a\\..\\b", "./"] {
             assert!(s.resolve(bad).is_err(), "{bad}");
         }
         assert!(s.resolve("tools/a/index.html").is_ok());
+    }
+
+    #[test]
+    fn staging_creates_each_directory_once_and_writes_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging {
+            root: dir.path().to_path_buf(),
+            made: Mutex::default(),
+        };
+        s.write("a/b/one.html", b"1").unwrap();
+        s.write("a/b/two.html", b"2").unwrap();
+        s.write("a/three.html", b"3").unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("a/b/two.html")).unwrap(),
+            b"2"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("a/three.html")).unwrap(),
+            b"3"
+        );
+        let made = s.made.lock().unwrap();
+        assert!(made.contains(&dir.path().join("a/b")) && made.contains(&dir.path().join("a")));
+        assert_eq!(made.len(), 2);
     }
 }
