@@ -39,7 +39,15 @@ fn main() {
         }
         start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64
     };
-    println!("{} tools, {rounds} rounds, one thread", tools.len());
+    let params: usize = tools
+        .iter()
+        .map(|t| toolcat::schema::params(t.input_schema.as_ref()).params.len())
+        .sum();
+    println!(
+        "{} tools ({:.1} parameters each), {rounds} rounds, one thread",
+        tools.len(),
+        params as f64 / tools.len() as f64
+    );
     let stages: [Stage<'_>; 5] = [
         ("classify", &|t| drop(black_box(classify::classify(t)))),
         ("  context", &|t| drop(black_box(Ctx::new(t)))),
