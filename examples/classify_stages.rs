@@ -41,7 +41,11 @@ fn main() {
     };
     let params: usize = tools
         .iter()
-        .map(|t| toolcat::schema::params(t.input_schema.as_ref()).params.len())
+        .map(|t| {
+            toolcat::schema::params(t.input_schema.as_ref())
+                .params
+                .len()
+        })
         .sum();
     println!(
         "{} tools ({:.1} parameters each), {rounds} rounds, one thread",
