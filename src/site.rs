@@ -283,6 +283,23 @@ impl State {
     }
 }
 
+/// The size and modification time of the running program: a rebuilt or reinstalled
+/// toolcat renders differently perhaps even under the same version number, so its pages
+/// are not mixed with those of the program that wrote the state.
+fn program_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{modified}", m.len())
+        })
+        .unwrap_or_default()
+}
+
 /// What the build renders with.
 struct Builder<'a> {
     config: &'a Config,
@@ -297,6 +314,7 @@ impl<'a> Builder<'a> {
         let settings = site_settings(config)?;
         let mut key = global::Key::new("build");
         key.str(env!("CARGO_PKG_VERSION"))
+            .str(&program_identity())
             .str(&config.site_inputs());
         for (name, text) in templates.files() {
             key.str(name).str(text);
@@ -761,4 +779,18 @@ fn site_settings(config: &Config) -> Result<render::Settings> {
     let mut settings = render::Settings::new(&config.site_title, &config.base_url);
     settings.policy.profile = config.policy.profile(None)?;
     Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::program_identity;
+
+    #[test]
+    fn the_program_is_identified_by_its_size_and_time() {
+        let id = program_identity();
+        let (len, modified) = id.split_once(':').expect("size:time");
+        assert!(len.parse::<u64>().is_ok_and(|n| n > 0), "{id}");
+        assert!(modified.parse::<u128>().is_ok_and(|t| t > 0), "{id}");
+        assert_eq!(program_identity(), id);
+    }
 }
