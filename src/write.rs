@@ -44,8 +44,7 @@ impl Staging {
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = self.resolve(relative)?;
         if let Some(parent) = path.parent() {
-            let known = |made: &HashSet<PathBuf>| made.contains(parent);
-            if !self.made.lock().is_ok_and(|m| known(&m)) {
+            if !self.made.lock().is_ok_and(|made| made.contains(parent)) {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("creating {}", parent.display()))?;
                 if let Ok(mut made) = self.made.lock() {
