@@ -8,9 +8,11 @@
 # Servers are sized like the published catalogues (about 16 tools each on average). For
 # each size it prints: wall, user and system time and peak resident memory of a full
 # `toolcat build`; the output's files and bytes; the `cp -r` time of that output and the
-# ratio build/cp; the median wall time and peak memory of three incremental rebuilds, each
-# after a change to one tool of one server; and Hugo's wall time, peak memory and page
-# count for the same tools, with the ratio Hugo/toolcat. HUGO=0 skips Hugo.
+# ratio build/cp; that ratio again with each followed by `sync` (until the bytes are on
+# the disk, which the page cache hides while they fit in memory); the median wall time and
+# peak memory of three incremental rebuilds, each after a change to one tool of one server;
+# and Hugo's wall time, peak memory and page count for the same tools, with the ratio
+# Hugo/toolcat. HUGO=0 skips Hugo.
 #
 # Nothing is deleted while measuring: on this machine's ext4, creating files right after
 # deleting many is much slower (profiles show the inode allocator checking recently freed
@@ -49,8 +51,8 @@ rss_of() { awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$1"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "toolcat: $($bin --version)"
 [ "$hugo_on" = 1 ] && echo "hugo: $(hugo version | cut -d' ' -f1-2)"
-printf '%-7s %7s %7s %7s %6s %8s %12s %7s %5s | %6s %6s | %7s %6s %7s %6s\n' \
-  tools wall_s user_s sys_s MiB files bytes cp_s ratio incr_s MiB hugo_s MiB pages x_hugo
+printf '%-7s %7s %7s %7s %6s %8s %12s %7s %5s %6s | %6s %6s | %7s %6s %7s %6s\n' \
+  tools wall_s user_s sys_s MiB files bytes cp_s ratio synced incr_s MiB hugo_s MiB pages x_hugo
 for n in "${sizes[@]}"; do
   servers=$(( n / 16 )); [ "$servers" -lt 1 ] && servers=1
   cat="$work/catalog-$n"; out="$work/site-$n"; copy="$work/copy-$n"
@@ -62,6 +64,10 @@ for n in "${sizes[@]}"; do
   sync
   /usr/bin/time -v -o "$work/time-$n.txt" "$bin" build --catalog "$cat" --out "$out" \
     >/dev/null 2>"$work/build-$n.log"
+  # The build's bytes reach the disk after it exits: how long that takes, for the ratio
+  # of build and copy each followed by `sync`.
+  start=$(date +%s.%N); sync; end=$(date +%s.%N)
+  flush_s=$(echo "$end - $start" | bc)
   wall=$(wall_of "$work/time-$n.txt")
   user=$(awk -F': ' '/User time/ {print $2}' "$work/time-$n.txt")
   sys=$(awk -F': ' '/System time/ {print $2}' "$work/time-$n.txt")
@@ -69,9 +75,10 @@ for n in "${sizes[@]}"; do
   files=$(find "$out" -type f | wc -l)
   bytes=$(du -sb "$out" | cut -f1)
   sync
-  start=$(date +%s.%N); cp -r "$out" "$copy"; end=$(date +%s.%N)
-  cp_s=$(echo "$end - $start" | bc)
+  start=$(date +%s.%N); cp -r "$out" "$copy"; copied=$(date +%s.%N); sync; end=$(date +%s.%N)
+  cp_s=$(echo "$copied - $start" | bc)
   ratio=$(echo "scale=2; $wall / $cp_s" | bc)
+  synced=$(echo "scale=2; ($wall + $flush_s) / ($end - $start)" | bc)
   sync
 
   # Incremental: change one tool's description in a server file, three times.
@@ -103,8 +110,8 @@ for n in "${sizes[@]}"; do
       pages=failed
     fi
   fi
-  printf '%-7s %7s %7s %7s %6s %8s %12s %7.2f %5s | %6s %6s | %7s %6s %7s %6s\n' \
-    "$n" "$wall" "$user" "$sys" "$rss" "$files" "$bytes" "$cp_s" "$ratio" \
+  printf '%-7s %7s %7s %7s %6s %8s %12s %7.2f %5s %6s | %6s %6s | %7s %6s %7s %6s\n' \
+    "$n" "$wall" "$user" "$sys" "$rss" "$files" "$bytes" "$cp_s" "$ratio" "$synced" \
     "$incr_s" "$incr_rss" "$hugo_s" "$hugo_rss" "$pages" "$x_hugo"
 done
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
