@@ -20,6 +20,13 @@ use xxhash_rust::xxh3::Xxh3;
 /// Servers the home page lists; a larger catalogue links to the server listing instead.
 pub const HOME_SERVERS: usize = 100;
 
+/// Rows of a listing page between content-defined cuts, on average (at most
+/// [`pages::LIST_PAGE`]).
+const LIST_EVERY: u64 = 500;
+
+/// Rows a listing page has at least, unless it is the last.
+const LIST_MIN: usize = 100;
+
 /// Tools a rule's page shows as examples.
 const RULE_EXAMPLES: usize = 50;
 
@@ -91,6 +98,51 @@ impl Key {
     }
 }
 
+/// Cut `rows` (kept in order) into pieces at places the rows choose: a piece of `min` rows
+/// or more ends after a row for which `ends` holds, and any piece ends before a row that
+/// would take its `weight` past `limit` (a piece has one row at least). Adding, removing or
+/// moving one row then changes the pieces it leaves and enters, not every piece after them,
+/// which keeps incremental builds small. There is always one piece, empty when there are no
+/// rows.
+pub(super) fn cut_by_content<T: Copy>(
+    rows: &[T],
+    (ends, min): (impl Fn(T) -> bool, usize),
+    weight: impl Fn(T) -> usize,
+    limit: usize,
+) -> Vec<Vec<T>> {
+    let mut pieces: Vec<Vec<T>> = vec![Vec::new()];
+    let mut filled = 0;
+    for &row in rows {
+        let w = weight(row);
+        if filled + w > limit && pieces.last().is_some_and(|p| !p.is_empty()) {
+            pieces.push(Vec::new());
+            filled = 0;
+        }
+        let Some(piece) = pieces.last_mut() else {
+            continue;
+        };
+        piece.push(row);
+        filled += w;
+        if piece.len() >= min && ends(row) {
+            pieces.push(Vec::new());
+            filled = 0;
+        }
+    }
+    if pieces.len() > 1 && pieces.last().is_some_and(Vec::is_empty) {
+        pieces.pop();
+    }
+    pieces
+}
+
+/// The hash of a server's slug and a tool's slug: see [`Shared::anchor`].
+fn anchor(s: &ServerDigest, t: &ToolDigest) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(s.slug.as_bytes());
+    h.update(&[0]);
+    h.update(t.slug.as_bytes());
+    h.digest()
+}
+
 /// A tool by the index of its server and its index in the server.
 pub type At = (u32, u32);
 
@@ -106,6 +158,8 @@ pub struct Shared<'g> {
     /// A hash of each tool's digest and its server's slug and name: index by
     /// `first[server] + tool`.
     tool_keys: Vec<u128>,
+    /// Each tool's [`Shared::anchor`], indexed the same way.
+    anchors: Vec<u64>,
     first: Vec<usize>,
 }
 
@@ -132,16 +186,16 @@ impl<'g> Shared<'g> {
             first.push(n);
             n += s.tools.len();
         }
-        let tool_keys: Vec<u128> = servers
+        let (tool_keys, anchors): (Vec<u128>, Vec<u64>) = servers
             .par_iter()
             .flat_map_iter(|s| {
                 let mut buf = Vec::new();
                 s.tools
                     .iter()
-                    .map(move |t| tool_key(&mut buf, s, t))
+                    .map(move |t| (tool_key(&mut buf, s, t), anchor(s, t)))
                     .collect::<Vec<_>>()
             })
-            .collect();
+            .unzip();
         let mut fired: HashMap<&'g str, Vec<At>> = HashMap::new();
         for at in &ranked {
             for rule in tool_at(servers, *at).fired() {
@@ -155,6 +209,7 @@ impl<'g> Shared<'g> {
             ranked,
             fired,
             tool_keys,
+            anchors,
             first,
         }
     }
@@ -173,6 +228,12 @@ impl<'g> Shared<'g> {
                 pages::digest_row(s, t)
             })
             .collect()
+    }
+
+    /// A hash of a tool's place in the catalogue (its server's slug and its own), which no
+    /// change to its definition moves: where listings and search parts are cut.
+    pub(super) fn anchor(&self, at: At) -> u64 {
+        self.anchors[self.first[at.0 as usize] + at.1 as usize]
     }
 
     /// The hash of a tool's digest and its server's slug and name.
@@ -368,19 +429,27 @@ impl<'g> Shared<'g> {
     /// The pages of a browse listing of `rows` (already in order).
     fn listing(&self, dir: &str, heading: &str, intro: &'static str, rows: &[At]) -> Vec<Unit<'_>> {
         let total = rows.len();
-        let pages = total.div_ceil(pages::LIST_PAGE).max(1);
-        let mut chunks: Vec<Vec<At>> = rows.chunks(pages::LIST_PAGE).map(<[At]>::to_vec).collect();
-        if chunks.is_empty() {
-            chunks.push(Vec::new());
-        }
+        let chunks = cut_by_content(
+            rows,
+            (|at| self.anchor(at).is_multiple_of(LIST_EVERY), LIST_MIN),
+            |_| 1,
+            pages::LIST_PAGE,
+        );
+        let pages = chunks.len();
         chunks
             .into_iter()
             .enumerate()
             .map(|(i, chunk)| {
                 let n = i + 1;
                 let path = pages::list_path(dir, n);
+                // The total is on the first page only, so that a tool coming or going
+                // changes the pages it is on and the first, not every page.
+                let first_total = (n == 1).then_some(total);
                 let mut key = Key::new("list");
-                key.str(&path).num(n).num(pages).num(total);
+                key.str(&path)
+                    .num(n)
+                    .num(pages)
+                    .num(first_total.unwrap_or(0));
                 self.key_rows(&mut key, &chunk);
                 let (dir, heading) = (dir.to_string(), heading.to_string());
                 let unit_path = path.clone();
@@ -392,7 +461,9 @@ impl<'g> Shared<'g> {
                         let mut ctx = self.r.context(&path);
                         ctx.insert("heading", &heading);
                         ctx.insert("intro", intro);
-                        ctx.insert("total", &total);
+                        if let Some(total) = first_total {
+                            ctx.insert("total", &total);
+                        }
                         ctx.insert("page", &n);
                         ctx.insert("pages", &Self::page_links(&dir, pages, n));
                         ctx.insert("tools", &rows);
@@ -615,6 +686,43 @@ fn tool_at(servers: &[ServerDigest], at: At) -> &ToolDigest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_cuts_keep_rows_in_order_within_limits_and_move_little() {
+        let ends = |r: u32| xxhash_rust::xxh3::xxh3_64(&r.to_le_bytes()).is_multiple_of(50);
+        let rows: Vec<u32> = (0..10_000).collect();
+        let pieces = cut_by_content(&rows, (ends, 5), |_| 1, 200);
+        assert_eq!(pieces.concat(), rows);
+        assert!(pieces.iter().all(|p| !p.is_empty() && p.len() <= 200));
+        let last = pieces.len() - 1;
+        assert!(pieces[..last].iter().all(|p| p.len() >= 5));
+        assert!(pieces.len() > 100, "cuts fall about every 50 rows");
+        // One row added in the middle, one removed near the start: only the pieces that
+        // held them differ.
+        let mut changed = rows.clone();
+        changed.insert(5_000, 99_999);
+        changed.remove(700);
+        let after = cut_by_content(&changed, (ends, 5), |_| 1, 200);
+        let new: Vec<&Vec<u32>> = after.iter().filter(|p| !pieces.contains(p)).collect();
+        assert!(new.len() <= 4, "{} pieces changed", new.len());
+        assert_eq!(
+            cut_by_content(&[] as &[u32], (ends, 5), |_| 1, 200),
+            vec![Vec::<u32>::new()]
+        );
+        // Weights: a piece never passes the limit unless one row alone does.
+        let heavy = cut_by_content(
+            &rows[..100],
+            (|_| false, 1),
+            |r| if r == 7 { 500 } else { 30 },
+            100,
+        );
+        assert!(heavy.iter().all(|p| p.len() == 1
+            || p.iter()
+                .map(|&r| if r == 7 { 500 } else { 30 })
+                .sum::<usize>()
+                <= 100));
+        assert_eq!(heavy.concat(), rows[..100].to_vec());
+    }
 
     #[test]
     fn keys_separate_fields() {

@@ -15,7 +15,7 @@
 //! a query, the one whose shards weigh least, loads their parts one by one and shows
 //! results after the first: at most the index and one part, [`SHARD_BYTES`] at most.
 
-use super::global::{At, Key, Shared, Unit};
+use super::global::{cut_by_content, At, Key, Shared, Unit};
 use super::{data, pages, ServerDigest, ToolDigest};
 use crate::markdown::visible;
 use rayon::prelude::*;
@@ -27,6 +27,10 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// The largest part of a shard, in bytes of rows.
 pub const SHARD_BYTES: usize = 1024 * 1024;
+
+/// Tools of a part between content-defined cuts, on average (parts are cut earlier at
+/// [`SHARD_BYTES`]): a tool that moves changes the parts it leaves and enters only.
+const SHARD_EVERY: u64 = 2048;
 
 /// Where the list of shards is.
 pub const INDEX_PATH: &str = "assets/search-index.js";
@@ -281,7 +285,19 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
     let mut units: Vec<Unit<'g>> = Vec::new();
     for spec in specs {
         let name = shard_name(&spec.key);
-        let parts = cut(&spec.tools, &size);
+        let parts = cut_by_content(
+            &spec.tools,
+            (
+                |r| {
+                    shared
+                        .anchor(ranked[r as usize])
+                        .is_multiple_of(SHARD_EVERY)
+                },
+                256,
+            ),
+            size,
+            SHARD_BYTES,
+        );
         let bytes = spec.tools.iter().map(|r| size(*r)).sum();
         listed.push((
             spec.key.clone(),
@@ -396,23 +412,6 @@ fn split(
     }
 }
 
-/// Cut a shard's tools into parts of at most [`SHARD_BYTES`] (a part has at least one).
-fn cut(tools: &[u32], size: &dyn Fn(u32) -> usize) -> Vec<Vec<u32>> {
-    let mut parts: Vec<Vec<u32>> = vec![Vec::new()];
-    let mut bytes = 0;
-    for &r in tools {
-        let n = size(r);
-        let last = parts.last_mut().expect("one part at least");
-        if bytes + n > SHARD_BYTES && !last.is_empty() {
-            parts.push(Vec::new());
-            bytes = 0;
-        }
-        parts.last_mut().expect("one part at least").push(r);
-        bytes += n;
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,7 +441,7 @@ mod tests {
             keys,
             [("get", false), ("gett", true), ("go", true), ("z", true)]
         );
-        let parts = cut(&specs[0].tools, &|_| 1024);
+        let parts = cut_by_content(&specs[0].tools, (|_| false, 1), |_| 1024, SHARD_BYTES);
         assert_eq!(parts.len(), 3);
         assert!(parts.iter().all(|p| p.len() * 1024 <= SHARD_BYTES));
         assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 3000);
