@@ -230,15 +230,20 @@ impl<'g> Shared<'g> {
             .collect()
     }
 
+    /// Where a tool's entries are in `tool_keys` and `anchors`.
+    fn index(&self, at: At) -> usize {
+        self.first[at.0 as usize] + at.1 as usize
+    }
+
     /// A hash of a tool's place in the catalogue (its server's slug and its own), which no
     /// change to its definition moves: where listings and search parts are cut.
     pub(super) fn anchor(&self, at: At) -> u64 {
-        self.anchors[self.first[at.0 as usize] + at.1 as usize]
+        self.anchors[self.index(at)]
     }
 
     /// The hash of a tool's digest and its server's slug and name.
     pub(super) fn tool_key(&self, at: At) -> u128 {
-        self.tool_keys[self.first[at.0 as usize] + at.1 as usize]
+        self.tool_keys[self.index(at)]
     }
 
     pub(super) fn key_rows(&self, key: &mut Key, rows: &[At]) {
