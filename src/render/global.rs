@@ -143,6 +143,16 @@ fn anchor(s: &ServerDigest, t: &ToolDigest) -> u64 {
     h.digest()
 }
 
+/// What [`Shared`] keeps of each tool, found while its digest is in the cache.
+struct Facts {
+    key: u128,
+    anchor: u64,
+    /// The length of its search result row.
+    row: u32,
+    /// The rules that fired ([`ToolDigest::rules`]).
+    rules: u64,
+}
+
 /// A tool by the index of its server and its index in the server.
 pub type At = (u32, u32);
 
@@ -160,48 +170,98 @@ pub struct Shared<'g> {
     tool_keys: Vec<u128>,
     /// Each tool's [`Shared::anchor`], indexed the same way.
     anchors: Vec<u64>,
+    /// The length of each tool's search result row, indexed the same way.
+    row_bytes: Vec<u32>,
     first: Vec<usize>,
 }
 
 impl<'g> Shared<'g> {
     /// `servers` sorted by slug.
     pub fn new(r: &'g Renderer<'g>, templates: &'g Templates, servers: &'g [ServerDigest]) -> Self {
-        let mut ranked: Vec<At> = servers
-            .iter()
-            .enumerate()
-            .flat_map(|(si, s)| (0..s.tools.len()).map(move |ti| (si as u32, ti as u32)))
+        // Each server's tools in slug order (ties in definition order), the key of a
+        // tool's place in the ranking, and its hashes and search row length, made while
+        // its digest is in the cache.
+        let per_server: Vec<(Vec<u32>, Vec<Facts>)> = servers
+            .par_iter()
+            .map(|s| {
+                let mut by_slug: Vec<u32> = (0..s.tools.len() as u32).collect();
+                by_slug.sort_by(|a, b| s.tools[*a as usize].slug.cmp(&s.tools[*b as usize].slug));
+                let server_row = search::server_row_len(s);
+                let mut buf = Vec::new();
+                let facts = s
+                    .tools
+                    .iter()
+                    .map(|t| {
+                        let row = search::row_len(t, server_row);
+                        Facts {
+                            key: tool_key(&mut buf, s, t),
+                            anchor: anchor(s, t),
+                            row: u32::try_from(row).unwrap_or(u32::MAX),
+                            rules: t.rules,
+                        }
+                    })
+                    .collect();
+                (by_slug, facts)
+            })
             .collect();
-        // Servers are in slug order, so their index orders them by slug.
-        ranked.par_sort_by(|a, b| {
-            let (ta, tb) = (tool_at(servers, *a), tool_at(servers, *b));
-            tb.risk
-                .cmp(&ta.risk)
-                .then(tb.category.cmp(&ta.category))
-                .then(a.0.cmp(&b.0))
-                .then_with(|| ta.slug.cmp(&tb.slug))
-        });
+        // Riskiest first, then most consequential; then by server (servers are in slug
+        // order, so their index orders them by slug) and by the tool's slug.
+        let mut order: Vec<u128> = per_server
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(si, (by_slug, _))| {
+                let s = &servers[si];
+                by_slug.iter().enumerate().map(move |(place, &ti)| {
+                    let t = &s.tools[ti as usize];
+                    let class = (t.risk as u128) << 3 | t.category as u128;
+                    (!class & 0xff) << 64 | (si as u128) << 32 | place as u128
+                })
+            })
+            .collect();
+        order.par_sort_unstable();
+        let ranked: Vec<At> = order
+            .par_iter()
+            .map(|k| {
+                let si = (k >> 32) as u32;
+                let place = *k as u32;
+                (si, per_server[si as usize].0[place as usize])
+            })
+            .collect();
+        drop(order);
         let mut first = Vec::with_capacity(servers.len());
         let mut n = 0;
         for s in servers {
             first.push(n);
             n += s.tools.len();
         }
-        let (tool_keys, anchors): (Vec<u128>, Vec<u64>) = servers
-            .par_iter()
-            .flat_map_iter(|s| {
-                let mut buf = Vec::new();
-                s.tools
-                    .iter()
-                    .map(move |t| (tool_key(&mut buf, s, t), anchor(s, t)))
-                    .collect::<Vec<_>>()
-            })
-            .unzip();
-        let mut fired: HashMap<&'g str, Vec<At>> = HashMap::new();
+        let mut tool_keys = Vec::with_capacity(n);
+        let mut anchors = Vec::with_capacity(n);
+        let mut row_bytes = Vec::with_capacity(n);
+        let mut rule_bits = Vec::with_capacity(n);
+        for f in per_server.into_iter().flat_map(|(_, facts)| facts) {
+            tool_keys.push(f.key);
+            anchors.push(f.anchor);
+            row_bytes.push(f.row);
+            rule_bits.push(f.rules);
+        }
+        // The tools each rule fired on, in rank order, by the rule's bit.
+        let mut by_rule: Vec<Vec<At>> = vec![Vec::new(); rules::RULES.len()];
         for at in &ranked {
-            for rule in tool_at(servers, *at).fired() {
-                fired.entry(rule.code).or_default().push(*at);
+            let mut bits = rule_bits[first[at.0 as usize] + at.1 as usize];
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(tools) = by_rule.get_mut(i) {
+                    tools.push(*at);
+                }
             }
         }
+        let fired: HashMap<&'g str, Vec<At>> = rules::RULES
+            .iter()
+            .zip(by_rule)
+            .filter(|(_, tools)| !tools.is_empty())
+            .map(|(rule, tools)| (rule.code, tools))
+            .collect();
         Shared {
             r,
             templates,
@@ -210,6 +270,7 @@ impl<'g> Shared<'g> {
             fired,
             tool_keys,
             anchors,
+            row_bytes,
             first,
         }
     }
@@ -239,6 +300,11 @@ impl<'g> Shared<'g> {
     /// change to its definition moves: where listings and search parts are cut.
     pub(super) fn anchor(&self, at: At) -> u64 {
         self.anchors[self.index(at)]
+    }
+
+    /// The length of a tool's search result row, in bytes.
+    pub(super) fn row_bytes(&self, at: At) -> usize {
+        self.row_bytes[self.index(at)] as usize
     }
 
     /// The hash of a tool's digest and its server's slug and name.
@@ -617,41 +683,61 @@ impl<'g> Shared<'g> {
     /// [`data::SITEMAP_URLS`] pages: the shared pages in path order, then each server's
     /// page and its tools' pages.
     fn sitemaps(&self, units: &[Unit<'_>]) -> Vec<Unit<'_>> {
-        let mut paths: Vec<String> = units
+        let mut shared: Vec<String> = units
             .iter()
             .map(|u| u.path.clone())
             .filter(|p| data::in_sitemap(p))
             .collect();
-        paths.sort();
-        for s in self.servers {
-            paths.push(pages::server_path(&s.slug));
-            paths.extend(s.tools.iter().map(|t| pages::tool_path(&s.slug, &t.slug)));
+        shared.sort();
+        // The URLs in order: the shared pages, then each server's page and its tools'.
+        // Paths are made only when a sitemap is written; keys hash the slugs they are
+        // made of (a path is one function of them, and no other page's path is).
+        let mut urls: Vec<Url> = (0..shared.len() as u32).map(Url::Shared).collect();
+        for (si, s) in self.servers.iter().enumerate() {
+            urls.push(Url::Server(si as u32));
+            urls.extend((0..s.tools.len() as u32).map(|ti| Url::Tool(si as u32, ti)));
         }
-        let file = |name: String, chunk: Vec<String>| {
+        let shared = std::sync::Arc::new(shared);
+        let path = move |shared: &[String], url: Url| match url {
+            Url::Shared(i) => shared[i as usize].clone(),
+            Url::Server(si) => pages::server_path(&self.servers[si as usize].slug),
+            Url::Tool(si, ti) => {
+                let s = &self.servers[si as usize];
+                pages::tool_path(&s.slug, &s.tools[ti as usize].slug)
+            }
+        };
+        let file = |name: String, chunk: &[Url]| {
             let mut key = Key::new("sitemap");
             key.str(&name).num(chunk.len());
-            for p in &chunk {
-                key.str(p);
+            for url in chunk {
+                match *url {
+                    Url::Shared(i) => key.num(0).str(&shared[i as usize]),
+                    Url::Server(si) => key.num(1).str(&self.servers[si as usize].slug),
+                    Url::Tool(si, ti) => {
+                        let s = &self.servers[si as usize];
+                        key.num(2).str(&s.slug).str(&s.tools[ti as usize].slug)
+                    }
+                };
             }
+            let (chunk, shared) = (chunk.to_vec(), std::sync::Arc::clone(&shared));
             Unit {
                 path: name,
                 key: key.finish(),
-                make: Box::new(move || Ok(data::urlset(self.r.settings, &chunk))),
+                make: Box::new(move || {
+                    let paths: Vec<String> = chunk.iter().map(|u| path(&shared, *u)).collect();
+                    Ok(data::urlset(self.r.settings, &paths))
+                }),
             }
         };
-        if paths.len() <= data::SITEMAP_URLS {
-            return vec![file("sitemap.xml".into(), paths)];
+        if urls.len() <= data::SITEMAP_URLS {
+            return vec![file("sitemap.xml".into(), &urls)];
         }
-        let chunks: Vec<Vec<String>> = paths
-            .chunks(data::SITEMAP_URLS)
-            .map(<[String]>::to_vec)
-            .collect();
-        let count = chunks.len();
-        let mut files: Vec<Unit<'_>> = chunks
-            .into_iter()
+        let mut files: Vec<Unit<'_>> = urls
+            .par_chunks(data::SITEMAP_URLS)
             .enumerate()
             .map(|(i, chunk)| file(format!("sitemap-{}.xml", i + 1), chunk))
             .collect();
+        let count = files.len();
         files.push(Unit {
             path: "sitemap.xml".into(),
             key: Key::new("sitemap-index").num(count).finish(),
@@ -659,6 +745,15 @@ impl<'g> Shared<'g> {
         });
         files
     }
+}
+
+/// A page in a sitemap: a shared page (by its place in the sorted list of them), a
+/// server's page, or a tool's.
+#[derive(Clone, Copy)]
+enum Url {
+    Shared(u32),
+    Server(u32),
+    Tool(u32, u32),
 }
 
 /// The hash of every field of a tool's digest and of its server's slug and name,
@@ -682,10 +777,6 @@ fn tool_key(buf: &mut Vec<u8>, s: &ServerDigest, t: &ToolDigest) -> u128 {
     }
     buf.extend_from_slice(&t.rules.to_le_bytes());
     xxhash_rust::xxh3::xxh3_128(buf)
-}
-
-fn tool_at(servers: &[ServerDigest], at: At) -> &ToolDigest {
-    &servers[at.0 as usize].tools[at.1 as usize]
 }
 
 #[cfg(test)]

@@ -35,8 +35,8 @@ const SHARD_EVERY: u64 = 2048;
 /// Where the list of shards is.
 pub const INDEX_PATH: &str = "assets/search-index.js";
 
-/// Tools whose words one task of the index build collects.
-const BLOCK: usize = 4096;
+/// Servers whose tools' words one task of the index build collects.
+const SERVERS_A_TASK: usize = 256;
 
 /// Characters of a summary a search result shows.
 const SUMMARY_CHARS: usize = 140;
@@ -82,7 +82,7 @@ fn words_into<'a>(name: &'a str, out: &mut Vec<Cow<'a, str>>) {
     push(&name[start..], out);
 }
 
-/// (rank, hash of the word, word) of a word of a ranked tool.
+/// (rank of a tool or index of a server, hash of the word, word).
 type Postings<'a> = Vec<(u32, u64, Cow<'a, str>)>;
 
 /// A word and the ranks of the tools filed under it, in increasing order.
@@ -152,16 +152,44 @@ fn json_len(s: &str) -> usize {
     2 + escaped_len(s)
 }
 
+/// The bytes [`push_str`] adds to each byte of a string: a backslash before quotes,
+/// backslashes and the usual line breaks and tabs, `\u00XX` for `<`, `>`, `&` and other
+/// control characters.
+const EXTRA: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 5;
+        b += 1;
+    }
+    t[b'"' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'<' as usize] = 5;
+    t[b'>' as usize] = 5;
+    t[b'&' as usize] = 5;
+    t
+};
+
 /// The length of `s` escaped as [`push_str`] does, without the quotes.
 fn escaped_len(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' => 2,
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => 6,
-            c if (c as u32) < 0x20 => 6,
-            c => c.len_utf8(),
-        })
-        .sum()
+    let bytes = s.as_bytes();
+    let extra: usize = bytes
+        .iter()
+        .map(|&b| usize::from(EXTRA[usize::from(b)]))
+        .sum();
+    // U+2028 and U+2029 (three bytes each) are written as six.
+    let separators = if bytes.contains(&0xe2) {
+        bytes
+            .windows(3)
+            .filter(|w| w[0] == 0xe2 && w[1] == 0x80 && (w[2] == 0xa8 || w[2] == 0xa9))
+            .count()
+    } else {
+        0
+    };
+    bytes.len() + extra + 3 * separators
 }
 
 /// The end of the part of a summary a row shows.
@@ -172,9 +200,13 @@ fn summary_end(summary: &str) -> usize {
         .map_or(summary.len(), |(i, _)| i)
 }
 
-/// The length of [`row`]'s text, without making it; `server` is the length of the
-/// server's name as JSON plus that of its slug.
-fn row_len(t: &ToolDigest, server: usize) -> usize {
+/// The length of a server's name as JSON plus that of its slug, as [`row`] writes them.
+pub(super) fn server_row_len(s: &ServerDigest) -> usize {
+    json_len(&s.name) + escaped_len(&s.slug)
+}
+
+/// The length of [`row`]'s text, without making it; `server` is [`server_row_len`].
+pub(super) fn row_len(t: &ToolDigest, server: usize) -> usize {
     // Brackets, commas, the quotes of category, risk and page, and the page's fixed parts.
     let fixed = 2 + 5 + 4 + 2 + "tools/".len() + 1 + ".html".len();
     // Summaries already show invisible characters.
@@ -206,76 +238,11 @@ fn row(s: &ServerDigest, t: &ToolDigest) -> String {
 /// The index and every part of every shard.
 pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
     let ranked: &[At] = &shared.ranked;
-    // A server's words and the length of its name in a row, once per server.
-    let server_words: Vec<(Vec<String>, usize)> = shared
-        .servers
-        .par_iter()
-        .map(|s| {
-            let words = words(&s.name).into_iter().map(Cow::into_owned).collect();
-            (words, json_len(&s.name) + escaped_len(&s.slug))
-        })
-        .collect();
     let sizes: Vec<usize> = ranked
         .par_iter()
-        .map(|at| row_len(shared.at(*at).1, server_words[at.0 as usize].1) + 1)
+        .map(|at| shared.row_bytes(*at) + 1)
         .collect();
-    // Every (rank, hash of the word, word), in blocks of tools in rank order, each block
-    // split by hash into as many partitions as there are threads.
-    let partitions = rayon::current_num_threads().max(1);
-    let partition_of = |hash: u64| ((hash >> 32) % partitions as u64) as usize;
-    let mut blocks: Vec<Vec<Postings<'_>>> = ranked
-        .par_chunks(BLOCK)
-        .enumerate()
-        .map(|(b, ats)| {
-            let mut out: Vec<Postings<'_>> = (0..partitions)
-                .map(|_| Vec::with_capacity(ats.len() * 8 / partitions))
-                .collect();
-            let mut w: Vec<Cow<'_, str>> = Vec::new();
-            for (k, at) in ats.iter().enumerate() {
-                w.clear();
-                words_into(&shared.at(*at).1.name, &mut w);
-                for extra in &server_words[at.0 as usize].0 {
-                    if !w.iter().any(|x| x == extra) {
-                        w.push(Cow::Borrowed(extra.as_str()));
-                    }
-                }
-                let rank = (b * BLOCK + k) as u32;
-                for word in w.drain(..) {
-                    let hash = xxh3_64(word.as_bytes());
-                    out[partition_of(hash)].push((rank, hash, word));
-                }
-            }
-            out
-        })
-        .collect();
-    // Each partition's postings, block after block: ranks in increasing order.
-    let by_partition: Vec<Vec<Postings<'_>>> = (0..partitions)
-        .map(|p| {
-            blocks
-                .iter_mut()
-                .map(|b| std::mem::take(&mut b[p]))
-                .collect()
-        })
-        .collect();
-    drop(blocks);
-    // Tools by word, one map per partition, keyed by the word's hash already computed
-    // (words whose hashes collide share an entry and are told apart by their text).
-    let mut groups: Vec<Group<'_>> = by_partition
-        .into_par_iter()
-        .flat_map_iter(|lists| {
-            let mut by_hash: HashMap<u64, Vec<Group<'_>>, BuildHasherDefault<Prehashed>> =
-                HashMap::default();
-            for (rank, hash, word) in lists.into_iter().flatten() {
-                let entry = by_hash.entry(hash).or_default();
-                match entry.iter_mut().find(|(w, _)| *w == word) {
-                    Some((_, tools)) => tools.push(rank),
-                    None => entry.push((word, vec![rank])),
-                }
-            }
-            by_hash.into_values().flatten()
-        })
-        .collect();
-    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let groups = word_groups(shared.servers, ranked);
     let weight = |tools: &[u32]| tools.iter().map(|r| sizes[*r as usize]).sum();
     let mut specs: Vec<Spec> = Vec::new();
     split(String::new(), &groups, &weight, &mut specs);
@@ -337,6 +304,110 @@ pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
         Ok(format!("window.TOOLCAT_SEARCH = {};\n", data::script_json(&value)?).into_bytes())
     }));
     units
+}
+
+/// Every word of tools' and servers' names with the ranks of the tools filed under it
+/// (in increasing order), sorted by word. `ranked` lists every tool of `servers` once.
+fn word_groups<'g>(servers: &'g [ServerDigest], ranked: &[At]) -> Vec<Group<'g>> {
+    // A server's words, once per server.
+    let server_words: Vec<Vec<Cow<'g, str>>> = servers.par_iter().map(|s| words(&s.name)).collect();
+    // The ranks of each server's tools: in increasing order (a word of a server's name is
+    // posted once for the server and stands for all of them), and by tool.
+    let mut server_ranks: Vec<Vec<u32>> = servers
+        .iter()
+        .map(|s| Vec::with_capacity(s.tools.len()))
+        .collect();
+    let mut rank_of: Vec<Vec<u32>> = servers.iter().map(|s| vec![0; s.tools.len()]).collect();
+    for (rank, at) in ranked.iter().enumerate() {
+        server_ranks[at.0 as usize].push(rank as u32);
+        rank_of[at.0 as usize][at.1 as usize] = rank as u32;
+    }
+    // Every (rank, hash of the word, word) of the words of tools' names that are not
+    // words of their server's name, server after server (the digests are read in the
+    // order they are in memory), and every (server, hash, word) of servers' names, each
+    // split by hash into as many partitions as there are threads.
+    let partitions = rayon::current_num_threads().max(1);
+    let partition_of = |hash: u64| ((hash >> 32) % partitions as u64) as usize;
+    let mut blocks: Vec<Vec<Postings<'_>>> = servers
+        .par_chunks(SERVERS_A_TASK)
+        .enumerate()
+        .map(|(b, chunk)| {
+            let mut out: Vec<Postings<'_>> = (0..partitions).map(|_| Vec::new()).collect();
+            let mut w: Vec<Cow<'_, str>> = Vec::new();
+            for (k, s) in chunk.iter().enumerate() {
+                let si = b * SERVERS_A_TASK + k;
+                let own = &server_words[si];
+                for (t, rank) in s.tools.iter().zip(&rank_of[si]) {
+                    w.clear();
+                    words_into(&t.name, &mut w);
+                    for word in w.drain(..) {
+                        if own.contains(&word) {
+                            continue;
+                        }
+                        let hash = xxh3_64(word.as_bytes());
+                        out[partition_of(hash)].push((*rank, hash, word));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    drop(rank_of);
+    let mut by_server: Vec<Postings<'_>> = (0..partitions).map(|_| Vec::new()).collect();
+    for (i, ws) in server_words.iter().enumerate() {
+        for word in ws {
+            let hash = xxh3_64(word.as_bytes());
+            by_server[partition_of(hash)].push((i as u32, hash, word.clone()));
+        }
+    }
+    // Each partition's postings, block after block.
+    let by_partition: Vec<(Vec<Postings<'_>>, Postings<'_>)> = by_server
+        .into_iter()
+        .enumerate()
+        .map(|(p, servers)| {
+            let tools = blocks
+                .iter_mut()
+                .map(|b| std::mem::take(&mut b[p]))
+                .collect();
+            (tools, servers)
+        })
+        .collect();
+    drop(blocks);
+    // Tools by word, one map per partition, keyed by the word's hash already computed
+    // (words whose hashes collide share an entry and are told apart by their text).
+    let server_ranks = &server_ranks;
+    let mut groups: Vec<Group<'_>> = by_partition
+        .into_par_iter()
+        .flat_map_iter(|(tools, servers)| {
+            let mut by_hash: HashMap<u64, Vec<Group<'_>>, BuildHasherDefault<Prehashed>> =
+                HashMap::default();
+            for (rank, hash, word) in tools.into_iter().flatten() {
+                let entry = by_hash.entry(hash).or_default();
+                match entry.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, tools)) => tools.push(rank),
+                    None => entry.push((word, vec![rank])),
+                }
+            }
+            // A server's tools join the word's tools: no tool is there twice, as a
+            // tool's own words that its server's name has are not posted for it.
+            for (server, hash, word) in servers {
+                let ranks = &server_ranks[server as usize];
+                let entry = by_hash.entry(hash).or_default();
+                match entry.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, tools)) => tools.extend_from_slice(ranks),
+                    None => entry.push((word, ranks.clone())),
+                }
+            }
+            by_hash.into_values().flatten().map(|(word, mut tools)| {
+                if !tools.is_sorted() {
+                    tools.sort_unstable();
+                }
+                (word, tools)
+            })
+        })
+        .collect();
+    groups.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    groups
 }
 
 /// The script of one part of a shard.
@@ -416,6 +487,17 @@ fn split(
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The length is that of the text [`push_str`] writes (a text with invisible
+        /// characters is measured as shown).
+        #[test]
+        fn escaped_length_is_the_written_length(text in "[a-z\"\\\\<>&\n\r\t\u{1}\u{1f}\u{2028}\u{2029}é€ ]{0,40}") {
+            let mut out = String::new();
+            push_str(&mut out, &text);
+            proptest::prop_assert_eq!(json_len(&text), out.len());
+        }
+    }
+
     #[test]
     fn words_split_at_separators_and_case_changes() {
         assert_eq!(words("getIssue"), ["get", "issue"]);
@@ -474,6 +556,75 @@ mod tests {
         assert_eq!(back[1], "Srv \"q\" \\ ⟨U+0001⟩");
         assert_eq!(back[4].chars().count(), SUMMARY_CHARS);
         assert_eq!(back[5], "tools/s/x.html");
+    }
+
+    fn digest(slug: &str, name: &str, tools: &[&str]) -> ServerDigest {
+        ServerDigest {
+            slug: slug.into(),
+            name: name.into(),
+            package: None,
+            version: None,
+            tools: tools
+                .iter()
+                .map(|t| ToolDigest {
+                    name: (*t).into(),
+                    slug: t.to_lowercase(),
+                    category: crate::model::Category::Read,
+                    risk: crate::model::Risk::Low,
+                    rules: 0,
+                    summary: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_tool_is_filed_under_its_words_and_its_servers_once_in_rank_order() {
+        let servers = [
+            digest(
+                "a",
+                "GitHub Issues",
+                &["github_create_issue", "listRepos", "get"],
+            ),
+            digest(
+                "b",
+                "gitlab",
+                &["create_issue", "Issues-Search", "gitlab_get"],
+            ),
+            digest("c", "Create", &["create", "x"]),
+        ];
+        // Tools ranked in an order unlike the servers' own.
+        let ranked: Vec<At> = vec![
+            (1, 2),
+            (0, 1),
+            (2, 0),
+            (0, 0),
+            (1, 0),
+            (2, 1),
+            (0, 2),
+            (1, 1),
+        ];
+        let mut expected = std::collections::BTreeMap::<String, Vec<u32>>::new();
+        for (rank, &(si, ti)) in ranked.iter().enumerate() {
+            let s = &servers[si as usize];
+            let mut all = words(&s.tools[ti as usize].name);
+            all.extend(words(&s.name));
+            all.sort();
+            all.dedup();
+            for w in all {
+                expected
+                    .entry(w.into_owned())
+                    .or_default()
+                    .push(rank as u32);
+            }
+        }
+        let got: Vec<(String, Vec<u32>)> = word_groups(&servers, &ranked)
+            .into_iter()
+            .map(|(w, r)| (w.into_owned(), r))
+            .collect();
+        let expected: Vec<(String, Vec<u32>)> = expected.into_iter().collect();
+        assert_eq!(got, expected);
+        assert!(got.iter().any(|(w, r)| w == "issues" && r.len() == 4));
     }
 
     #[test]
