@@ -382,6 +382,22 @@ fn file_meta(path: &Path) -> Result<FileMeta, InputError> {
     })
 }
 
+/// Turn transparent huge pages off (`true`) or back on for the memory the build allocates
+/// from now on.
+/// An incremental build allocates a few hundred MiB for a second or less, usually right
+/// after a build or a copy filled the page cache; the kernel then compacts memory to find
+/// huge pages, which cost more system time than they save (see `BENCHMARKS.md`). Full
+/// builds keep them: they run long enough to gain from them.
+fn small_pages(on: bool) {
+    #[cfg(target_os = "linux")]
+    {
+        // Best effort: a kernel without the flag builds the same site.
+        let _ = nix::sys::prctl::set_thp_disable(on);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
+}
+
 /// Classify and render the catalogue in `catalog_dir` into `out`.
 pub fn build(
     catalog_dir: &Path,
@@ -393,13 +409,15 @@ pub fn build(
     refuse_foreign(out, options.force)?;
     let files = catalog::list(catalog_dir)?;
     let cx = Builder::new(config, templates)?;
-    if !options.full {
+    if !options.full && state_path(out).exists() {
         let mut phases = Phases::new();
+        small_pages(true);
         let state = State::read(out, &cx.build);
         phases.done("read the last state");
         if let Some(state) = state {
             return incremental(&cx, catalog_dir, &files, out, state);
         }
+        small_pages(false);
     }
     full(&cx, catalog_dir, &files, out)
 }
@@ -783,7 +801,18 @@ fn site_settings(config: &Config) -> Result<render::Settings> {
 
 #[cfg(test)]
 mod tests {
-    use super::program_identity;
+    use super::{program_identity, small_pages};
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn incremental_builds_turn_huge_pages_off_and_back_on() {
+        let before = nix::sys::prctl::get_thp_disable().expect("prctl");
+        small_pages(true);
+        assert!(nix::sys::prctl::get_thp_disable().expect("prctl"));
+        small_pages(false);
+        assert!(!nix::sys::prctl::get_thp_disable().expect("prctl"));
+        small_pages(before);
+    }
 
     #[test]
     fn the_program_is_identified_by_its_size_and_time() {
