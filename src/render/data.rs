@@ -7,7 +7,6 @@ use crate::markdown::visible;
 use crate::model::{Category, Risk};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use serde_json::json;
 use std::fmt::Write;
 
 /// URLs in one sitemap file, at most (the sitemaps protocol's limit).
@@ -138,43 +137,85 @@ pub fn server_json(e: &ServerEntry<'_>) -> Result<Vec<u8>> {
 /// own API file is. Per-tool verdicts are in the servers' files, so this index stays
 /// small at any catalogue size.
 pub fn catalog_json(servers: &[ServerDigest]) -> Result<Vec<u8>> {
-    let counts = |s: &ServerDigest| {
-        let mut categories = serde_json::Map::new();
-        for c in Category::ALL {
-            let n = s.tools.iter().filter(|t| t.category == c).count();
-            categories.insert(c.as_str().into(), n.into());
-        }
-        let mut risks = serde_json::Map::new();
-        for r in Risk::ALL {
-            let n = s.tools.iter().filter(|t| t.risk == r).count();
-            risks.insert(r.as_str().into(), n.into());
-        }
-        (categories, risks)
-    };
-    let list: Vec<serde_json::Value> = servers
+    let catalog: Vec<CatalogEntry<'_>> = servers
         .iter()
         .map(|s| {
-            let (categories, risks) = counts(s);
-            json!({
-                "slug": s.slug,
-                "name": s.name,
-                "package": s.package,
-                "version": s.version,
-                "page": pages::server_path(&s.slug),
-                "api": server_api_path(&s.slug),
-                "tools": s.tools.len(),
-                "categories": categories,
-                "risks": risks,
-            })
+            // Counted by discriminant, named the same way.
+            let mut categories = [("", 0); 5];
+            for c in Category::ALL {
+                categories[c as usize].0 = c.as_str();
+            }
+            let mut risks = [("", 0); 4];
+            for r in Risk::ALL {
+                risks[r as usize].0 = r.as_str();
+            }
+            for t in &s.tools {
+                categories[t.category as usize].1 += 1;
+                risks[t.risk as usize].1 += 1;
+            }
+            CatalogEntry {
+                api: server_api_path(&s.slug),
+                categories: ByName::new(categories),
+                name: &s.name,
+                package: s.package.as_deref(),
+                page: pages::server_path(&s.slug),
+                risks: ByName::new(risks),
+                slug: &s.slug,
+                tools: s.tools.len(),
+                version: s.version.as_deref(),
+            }
         })
         .collect();
-    let value = json!({
-        "generator": "toolcat",
-        "servers": servers.len(),
-        "tools": servers.iter().map(|s| s.tools.len()).sum::<usize>(),
-        "catalog": list,
-    });
-    json_file(&value)
+    json_file(&CatalogFile {
+        catalog,
+        generator: "toolcat",
+        servers: servers.len(),
+        tools: servers.iter().map(|s| s.tools.len()).sum(),
+    })
+}
+
+/// `api/catalog.json`. Fields are in the order of their names, as in every API file.
+#[derive(Serialize)]
+struct CatalogFile<'a> {
+    catalog: Vec<CatalogEntry<'a>>,
+    generator: &'static str,
+    servers: usize,
+    tools: usize,
+}
+
+/// A server in `api/catalog.json`, fields in the order of their names.
+#[derive(Serialize)]
+struct CatalogEntry<'a> {
+    api: String,
+    categories: ByName<5>,
+    name: &'a str,
+    package: Option<&'a str>,
+    page: String,
+    risks: ByName<4>,
+    slug: &'a str,
+    tools: usize,
+    version: Option<&'a str>,
+}
+
+/// Counts written as a JSON object with its keys in the order of their names.
+struct ByName<const N: usize>([(&'static str, usize); N]);
+
+impl<const N: usize> ByName<N> {
+    fn new(mut counts: [(&'static str, usize); N]) -> Self {
+        counts.sort_unstable_by_key(|c| c.0);
+        ByName(counts)
+    }
+}
+
+impl<const N: usize> Serialize for ByName<N> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(N))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// Compact JSON with a final newline, invisible characters escaped.
@@ -320,8 +361,10 @@ mod tests {
 
     #[test]
     fn script_json_cannot_close_the_script_element() {
-        let s = script_json(&json!({"q": "</script><script>alert(1)</script> & <!-- \u{2028}"}))
-            .unwrap();
+        let s = script_json(
+            &serde_json::json!({"q": "</script><script>alert(1)</script> & <!-- \u{2028}"}),
+        )
+        .unwrap();
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         assert!(!s.contains('\u{2028}'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
@@ -341,6 +384,41 @@ mod tests {
         assert_eq!(index.matches("<sitemap>").count(), 2);
         assert!(in_sitemap("servers/x/index.html") && !in_sitemap("404.html"));
         assert!(!in_sitemap("api/servers/x.json"));
+    }
+
+    #[test]
+    fn the_catalogue_file_counts_each_server_with_keys_in_name_order() {
+        let tool = |category, risk| super::super::ToolDigest {
+            name: "t".into(),
+            slug: "t".into(),
+            category,
+            risk,
+            rules: 0,
+            summary: String::new(),
+        };
+        let servers = [ServerDigest {
+            slug: "s".into(),
+            name: "S \u{200b}".into(),
+            package: Some("npm:s".into()),
+            version: None,
+            tools: vec![
+                tool(Category::Destructive, Risk::High),
+                tool(Category::Read, Risk::Low),
+                tool(Category::Read, Risk::Critical),
+            ],
+        }];
+        let text = String::from_utf8(catalog_json(&servers).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"catalog":[{"api":"api/servers/s.json","#,
+                r#""categories":{"destructive":1,"execute":0,"financial":0,"read":2,"write":0},"#,
+                r#""name":"S \u200b","package":"npm:s","page":"servers/s/index.html","#,
+                r#""risks":{"critical":1,"high":1,"low":1,"medium":0},"slug":"s","tools":3,"#,
+                r#""version":null}],"generator":"toolcat","servers":1,"tools":3}"#,
+                "\n"
+            )
+        );
     }
 
     #[test]
