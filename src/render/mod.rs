@@ -292,17 +292,6 @@ pub struct ToolDigest {
     pub summary: String,
 }
 
-impl ToolDigest {
-    /// The rules that fired, in the order of `rules::RULES`.
-    pub fn fired(&self) -> impl Iterator<Item = &'static crate::classify::rules::Rule> + '_ {
-        crate::classify::rules::RULES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.rules & (1 << i) != 0)
-            .map(|(_, r)| *r)
-    }
-}
-
 /// The bits of [`ToolDigest::rules`] for rule codes.
 fn rule_bits(codes: &[&str]) -> u64 {
     const _: () = assert!(crate::classify::rules::RULES.len() <= 64);
