@@ -355,10 +355,8 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let mut best: Option<(Category, usize, usize)> = None;
     let ws = words(text);
     for (i, w) in ws.iter().enumerate() {
-        let verb = match text::gerund_base(w.text) {
-            Some(g) => lexicon::verb(&g),
-            None => with_verb_base(w.text, lexicon::verb),
-        };
+        let verb =
+            text::gerund_verb(w.text).unwrap_or_else(|| with_verb_base(w.text, lexicon::verb));
         let Some((c, Strength::Strong)) = verb else {
             continue;
         };

@@ -1,5 +1,7 @@
 //! Tokenizing names and descriptions. Matching is always on whole words.
 
+use super::lexicon::{self, Strength};
+use crate::model::Category;
 use std::borrow::Cow;
 
 /// Split a tool name into lower-case word tokens.
@@ -178,40 +180,54 @@ fn base_form(w: &str) -> Cow<'_, str> {
     Cow::Borrowed(&w[..keep])
 }
 
-/// Base form of a gerund ("deleting" -> "delete", "running" -> "run"), when it is a
-/// verb the lexicon knows.
-pub fn gerund_base(word: &str) -> Option<String> {
+/// The lexicon entry of the verb behind a gerund or action noun ("deleting" -> delete,
+/// "running" -> run, "removal" -> remove): `None` when the word is not one, or no form of
+/// its stem is a verb the lexicon knows. Nothing is allocated for the usual short word.
+pub fn gerund_verb(word: &str) -> Option<Option<(Category, Strength)>> {
     let b = word.as_bytes();
     let tail = |s: &[u8]| b.len() >= s.len() && b[b.len() - s.len()..].eq_ignore_ascii_case(s);
     if !(tail(b"ing") || tail(b"al") || tail(b"ion")) {
         return None;
     }
-    let w = word.to_lowercase();
-    let noun = match w.as_str() {
-        "removal" => Some("remove"),
-        "deletion" => Some("delete"),
-        "installation" => Some("install"),
-        "execution" => Some("execute"),
-        "creation" => Some("create"),
-        "termination" => Some("terminate"),
-        "destruction" => Some("destroy"),
-        _ => None,
-    };
-    if let Some(n) = noun {
-        return Some(n.to_string());
-    }
-    let stem = w.strip_suffix("ing")?;
-    if stem.len() < 2 {
-        return None;
-    }
-    let mut candidates = vec![stem.to_string(), format!("{stem}e")];
-    let b = stem.as_bytes();
-    if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
-        candidates.push(stem[..stem.len() - 1].to_string());
-    }
-    candidates
-        .into_iter()
-        .find(|c| super::lexicon::verb(c).is_some())
+    with_lower(word, |w| {
+        let noun = match w {
+            "removal" => Some("remove"),
+            "deletion" => Some("delete"),
+            "installation" => Some("install"),
+            "execution" => Some("execute"),
+            "creation" => Some("create"),
+            "termination" => Some("terminate"),
+            "destruction" => Some("destroy"),
+            _ => None,
+        };
+        if let Some(n) = noun {
+            return Some(lexicon::verb(n));
+        }
+        let stem = w.strip_suffix("ing")?;
+        if stem.len() < 2 {
+            return None;
+        }
+        // The stem, the stem with `e` ("deleting"), the stem with its doubled consonant
+        // undone ("running"), in that order.
+        let s = stem.as_bytes();
+        let undoubled =
+            (s.len() >= 3 && s[s.len() - 1] == s[s.len() - 2]).then(|| &stem[..stem.len() - 1]);
+        let with_e = || {
+            // No verb is longer than 16 bytes, so a longer stem needs no lookup.
+            let mut buf = [0u8; 17];
+            let n = s.len() + 1;
+            if n > buf.len() {
+                return None;
+            }
+            buf[..s.len()].copy_from_slice(s);
+            buf[s.len()] = b'e';
+            std::str::from_utf8(&buf[..n]).ok().and_then(lexicon::verb)
+        };
+        lexicon::verb(stem)
+            .or_else(with_e)
+            .or_else(|| undoubled.and_then(lexicon::verb))
+            .map(Some)
+    })
 }
 
 /// The first sentence of a description (up to a period followed by space or newline).
@@ -328,6 +344,21 @@ mod tests {
             ("status", "status"),
         ] {
             assert_eq!(verb_base(w), b, "{w}");
+        }
+    }
+
+    #[test]
+    fn gerunds_and_action_nouns_name_their_verb() {
+        let verb = |w: &str| lexicon::verb(w);
+        assert_eq!(gerund_verb("Deleting"), Some(verb("delete")));
+        assert_eq!(gerund_verb("running"), Some(verb("run")));
+        assert_eq!(gerund_verb("listing"), Some(verb("list")));
+        assert_eq!(gerund_verb("removal"), Some(verb("remove")));
+        assert_eq!(gerund_verb("Termination"), Some(verb("terminate")));
+        assert!(verb("delete").is_some() && verb("run").is_some());
+        // Not a gerund, or no verb behind it: the caller looks the word up itself.
+        for w in ["deletes", "thing", "ing", "national", "xyzzying"] {
+            assert_eq!(gerund_verb(w), None, "{w}");
         }
     }
 
