@@ -1,6 +1,7 @@
 //! Where the classifier's time goes: nanoseconds per tool for a whole classification,
-//! for preparing a tool (its context: schema walk, phrase scan, name words) and for each
-//! rule, over 20,000 synthetic tools (or the bundled catalogue with `--bundled`).
+//! for everything but the decision (the context and every voting rule), for preparing a
+//! tool (its context: schema walk, phrase scan, name words) and for each rule, over
+//! 20,000 synthetic tools (or the bundled catalogue with `--bundled`).
 //!
 //! `cargo run --release --example classify_stages [-- --bundled]`. One thread; the
 //! throughput figures of record come from `cargo bench --bench classify` and `--bench scale`.
@@ -52,8 +53,23 @@ fn main() {
         tools.len(),
         params as f64 / tools.len() as f64
     );
-    let stages: [Stage<'_>; 5] = [
+    let vote_rules = || {
+        rules::RULES
+            .iter()
+            .filter(|r| r.phase == rules::Phase::Vote)
+    };
+    let stages: [Stage<'_>; 6] = [
         ("classify", &|t| drop(black_box(classify::classify(t)))),
+        // Everything but deciding: what is left of `classify` beside it is the decision,
+        // the after-decision rules and making the verdict.
+        ("  context + votes", &|t| {
+            let ctx = Ctx::new(t);
+            let mut acc = Acc::default();
+            for rule in vote_rules() {
+                (rule.check)(&ctx, None, &mut acc);
+            }
+            drop(black_box(acc));
+        }),
         ("  context", &|t| drop(black_box(Ctx::new(t)))),
         ("    schema walk", &|t| {
             drop(black_box(toolcat::schema::params(t.input_schema.as_ref())));
@@ -72,9 +88,7 @@ fn main() {
         println!("{label:<18} {:>6.0} ns/tool", per_tool(f));
     }
     let contexts: Vec<Ctx<'_>> = tools.iter().map(|t| Ctx::new(t)).collect();
-    let mut by_rule: Vec<(f64, &str, &str)> = rules::RULES
-        .iter()
-        .filter(|r| r.phase == rules::Phase::Vote)
+    let mut by_rule: Vec<(f64, &str, &str)> = vote_rules()
         .map(|rule| {
             let start = Instant::now();
             for _ in 0..rounds {
@@ -90,7 +104,7 @@ fn main() {
         .collect();
     by_rule.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f64 = by_rule.iter().map(|r| r.0).sum();
-    println!("  rules            {total:>6.0} ns/tool, the costliest:");
+    println!("  rules, one by one {total:>5.0} ns/tool, the costliest:");
     for (ns, code, name) in by_rule.iter().take(8) {
         println!("    {code} {name:<34} {ns:>4.0} ns");
     }
