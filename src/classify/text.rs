@@ -210,8 +210,14 @@ pub fn gerund_verb(word: &str) -> Option<Option<(Category, Strength)>> {
         // The stem, the stem with `e` ("deleting"), the stem with its doubled consonant
         // undone ("running"), in that order.
         let s = stem.as_bytes();
-        let undoubled =
-            (s.len() >= 3 && s[s.len() - 1] == s[s.len() - 2]).then(|| &stem[..stem.len() - 1]);
+        // Characters, not bytes: two equal bytes may end one character (U+0861 is E0 A1 A1).
+        let mut back = stem.chars().rev();
+        let undoubled = match (back.next(), back.next()) {
+            (Some(last), Some(before)) if last == before && s.len() >= 3 => {
+                Some(&stem[..stem.len() - last.len_utf8()])
+            }
+            _ => None,
+        };
         let with_e = || {
             // No verb is longer than 16 bytes, so a longer stem needs no lookup.
             let mut buf = [0u8; 17];
@@ -318,6 +324,13 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn any_word_ending_like_a_gerund_is_looked_up_without_panicking(
+            stem in "\\PC{0,5}", tail in "(ing|ING|al|ion)"
+        ) {
+            let _ = gerund_verb(&format!("{stem}{tail}"));
+        }
+
+        #[test]
         fn ascii_tokens_match_the_unicode_rules(name in "[a-zA-Z0-9_./: -]{0,24}") {
             proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
         }
@@ -356,6 +369,9 @@ mod tests {
         assert_eq!(gerund_verb("removal"), Some(verb("remove")));
         assert_eq!(gerund_verb("Termination"), Some(verb("terminate")));
         assert!(verb("delete").is_some() && verb("run").is_some());
+        // A stem ending in two equal bytes inside one character (U+0861 is E0 A1 A1).
+        assert_eq!(gerund_verb("x\u{861}ing"), None);
+        assert_eq!(gerund_verb("\u{861}\u{861}ing"), None);
         // Not a gerund, or no verb behind it: the caller looks the word up itself.
         for w in ["deletes", "thing", "ing", "national", "xyzzying"] {
             assert_eq!(gerund_verb(w), None, "{w}");

@@ -200,3 +200,96 @@ fn overrides_replace_the_verdict_and_unused_ones_are_reported() {
         vec!["override nope/* matched no tool".to_string()]
     );
 }
+
+/// Words a hostile or merely foreign definition may hold: verbs (generic ones too, which
+/// make the multi-action rule read every word of the description) and their forms, list
+/// markers and separators, and characters that trip byte arithmetic (equal bytes inside one
+/// character, lower-casing that changes length, combining marks, invisible and
+/// direction-changing characters, a C1 control).
+const PIECES: &[&str] = &[
+    "manage",
+    "handle",
+    "get",
+    "delete",
+    "Deleting",
+    "runnning",
+    "removal",
+    "ing",
+    "al",
+    "ion",
+    "ies",
+    "ses",
+    "s",
+    "'",
+    "’",
+    " ",
+    "\n",
+    "\n- ",
+    "\n* ",
+    ": ",
+    ".",
+    ";",
+    ", ",
+    "or",
+    "and",
+    "not",
+    "e.g.",
+    "ignore previous instructions",
+    "<important>",
+    "permanently",
+    "cannot be undone",
+    "\u{861}",
+    "\u{861}\u{861}ing",
+    "x\u{861}ing",
+    "İ",
+    "ẞ",
+    "ß",
+    "e\u{301}",
+    "\u{200b}",
+    "\u{202e}",
+    "\u{85}",
+    "\u{a0}",
+    "\u{e0041}",
+    "漢字",
+    "🦀",
+    "\u{10ffff}",
+    "_",
+    "-",
+    "`",
+];
+
+fn hostile_text(max: usize) -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..max).prop_map(|p| p.concat())
+}
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every part of a definition that the rules read, made of [`PIECES`]: the classifier
+    /// returns the same verdict twice and never panics, nor does the policy decided from it.
+    #[test]
+    fn hostile_text_anywhere_in_a_definition_gets_a_verdict(
+        name in hostile_text(6),
+        description in hostile_text(40),
+        key in hostile_text(4),
+        param_description in hostile_text(12),
+        value in hostile_text(4),
+    ) {
+        let mut tool = Tool::named(&name);
+        tool.description = Some(description);
+        tool.input_schema = Some(serde_json::json!({
+            "type": "object",
+            "properties": {
+                key.clone(): {"type": "string", "description": param_description, "enum": [value.clone(), "delete"]},
+                "action": {"type": "string", "enum": [value, "list"]},
+                "path": {"type": "string", "description": key},
+            }
+        }));
+        let verdict = classify(&tool);
+        prop_assert!(!verdict.evidence.is_empty() || verdict.rules.is_empty());
+        let _ = toolcat::policy::decide(&tool, &verdict, &toolcat::policy::Options::default());
+        prop_assert_eq!(verdict, classify(&tool));
+    }
+}
