@@ -247,7 +247,7 @@ pub fn package_of(spec: &StdioSpec) -> Option<(String, Option<String>)> {
                 it.next();
                 continue;
             }
-            if !a.starts_with('-') {
+            if !a.is_empty() && !a.starts_with('-') {
                 return Some(a.clone());
             }
         }
@@ -258,7 +258,8 @@ pub fn package_of(spec: &StdioSpec) -> Option<(String, Option<String>)> {
             let arg = first_plain(&["-p", "--package"])?;
             // `@scope/name@1.2.3`, `name@1.2.3`: the version follows the last `@` after
             // the scope.
-            let split = arg[1..].rfind('@').map(|i| i + 1);
+            let first = arg.chars().next().map_or(0, char::len_utf8);
+            let split = arg[first..].rfind('@').map(|i| i + first);
             Some(match split {
                 Some(i) => (format!("npm:{}", &arg[..i]), Some(arg[i + 1..].to_string())),
                 None => (format!("npm:{arg}"), None),
@@ -447,6 +448,13 @@ mod tests {
                 Some(("docker:ghcr.io/github/github-mcp-server", Some("v1.2"))),
             ),
             (spec("./server", &[]), None),
+            // A package name opening with a character of several bytes.
+            (
+                spec("npx", &["ünicode@1"]),
+                Some(("npm:ünicode", Some("1"))),
+            ),
+            (spec("npx", &["é"]), Some(("npm:é", None))),
+            (spec("npx", &["", "pkg"]), Some(("npm:pkg", None))),
         ];
         for (s, want) in cases {
             let got = package_of(&s);

@@ -341,9 +341,8 @@ fn check_rule(
             );
         }
         let ok = t.text().is_some_and(|s| {
-            s.len() > 1
-                && s[..s.len() - 1].parse::<u32>().is_ok_and(|n| n > 0)
-                && s.ends_with(['s', 'm', 'h', 'd'])
+            s.strip_suffix(['s', 'm', 'h', 'd'])
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
         });
         if !ok {
             c.err(

@@ -194,6 +194,7 @@ fn the_validator_catches_each_rule_on_its_line() {
         ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: lt\n            value: 5\n        state:\n          counter: c\n          window: week\n", 11, "minute, hour or day"),
         ("tools:\n  t:\n    rules:\n      - name: a\n        conditions:\n          - path: args.x\n            op: lt\n            value: 5\n        state:\n          counter: c\n          window: day\n          increment_from: amount\n", 12, "must be an `args.` path"),
         ("tools:\n  t:\n    rules:\n      - name: a\n        action: deny\n        approval_timeout: 30m\n", 6, "needs `action: require_approval`"),
+        ("tools:\n  t:\n    rules:\n      - name: a\n        action: require_approval\n        approval_timeout: 5é\n", 6, "approval_timeout"),
         ("tools:\n  t:\n    rules:\n      - name: a\n        action: deny\n      - name: a\n        action: deny\n", 6, "two rules of `t` are named `a`"),
         ("tools:\n  t: {}\n", 2, "has no `rules`"),
         ("tools:\n  t: a: b\n", 2, "YAML syntax"),
