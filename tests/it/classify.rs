@@ -1,7 +1,7 @@
 //! The classifier: rule documentation runs as tests, registry invariants, and the
 //! accuracy bar measured against the labels.
 
-use crate::common::{bundled_catalog, repo};
+use crate::common::{bundled_catalog, hostile_text, repo};
 use std::collections::BTreeSet;
 use toolcat::classify::{classify, rules::RULES};
 use toolcat::model::{Category, Tool};
@@ -199,67 +199,6 @@ fn overrides_replace_the_verdict_and_unused_ones_are_reported() {
         config.unused_overrides(),
         vec!["override nope/* matched no tool".to_string()]
     );
-}
-
-/// Words a hostile or merely foreign definition may hold: verbs (generic ones too, which
-/// make the multi-action rule read every word of the description) and their forms, list
-/// markers and separators, and characters that trip byte arithmetic (equal bytes inside one
-/// character, lower-casing that changes length, combining marks, invisible and
-/// direction-changing characters, a C1 control).
-const PIECES: &[&str] = &[
-    "manage",
-    "handle",
-    "get",
-    "delete",
-    "Deleting",
-    "runnning",
-    "removal",
-    "ing",
-    "al",
-    "ion",
-    "ies",
-    "ses",
-    "s",
-    "'",
-    "’",
-    " ",
-    "\n",
-    "\n- ",
-    "\n* ",
-    ": ",
-    ".",
-    ";",
-    ", ",
-    "or",
-    "and",
-    "not",
-    "e.g.",
-    "ignore previous instructions",
-    "<important>",
-    "permanently",
-    "cannot be undone",
-    "\u{861}",
-    "\u{861}\u{861}ing",
-    "x\u{861}ing",
-    "İ",
-    "ẞ",
-    "ß",
-    "e\u{301}",
-    "\u{200b}",
-    "\u{202e}",
-    "\u{85}",
-    "\u{a0}",
-    "\u{e0041}",
-    "漢字",
-    "🦀",
-    "\u{10ffff}",
-    "_",
-    "-",
-    "`",
-];
-
-fn hostile_text(max: usize) -> impl proptest::strategy::Strategy<Value = String> {
-    proptest::collection::vec(proptest::sample::select(PIECES), 0..max).prop_map(|p| p.concat())
 }
 
 use proptest::prelude::*;

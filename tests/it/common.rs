@@ -68,3 +68,65 @@ pub fn ingest_hostile(dir: &Path) -> PathBuf {
     assert!(o.status.success(), "{}", stderr(&o));
     catalog
 }
+
+/// Words a hostile or merely foreign definition may hold: verbs (generic ones too, which
+/// make the multi-action rule read every word of the description) and their forms, list
+/// markers and separators, and characters that trip byte arithmetic (equal bytes inside one
+/// character, lower-casing that changes length, combining marks, invisible and
+/// direction-changing characters, a C1 control).
+pub const PIECES: &[&str] = &[
+    "manage",
+    "handle",
+    "get",
+    "delete",
+    "Deleting",
+    "runnning",
+    "removal",
+    "ing",
+    "al",
+    "ion",
+    "ies",
+    "ses",
+    "s",
+    "'",
+    "’",
+    " ",
+    "\n",
+    "\n- ",
+    "\n* ",
+    ": ",
+    ".",
+    ";",
+    ", ",
+    "or",
+    "and",
+    "not",
+    "e.g.",
+    "ignore previous instructions",
+    "<important>",
+    "permanently",
+    "cannot be undone",
+    "\u{861}",
+    "\u{861}\u{861}ing",
+    "x\u{861}ing",
+    "İ",
+    "ẞ",
+    "ß",
+    "e\u{301}",
+    "\u{200b}",
+    "\u{202e}",
+    "\u{85}",
+    "\u{a0}",
+    "\u{e0041}",
+    "漢字",
+    "🦀",
+    "\u{10ffff}",
+    "_",
+    "-",
+    "`",
+];
+
+pub fn hostile_text(max: usize) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..max).prop_map(|p| p.concat())
+}

@@ -340,3 +340,51 @@ fn concurrent_ingests_leave_a_whole_catalogue() {
         "one whole version of the file, not a mix"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// A server whose name and tools are made of hostile pieces renders every file of its
+    /// own (pages, policies, API file), inside its folders, the same bytes twice.
+    #[test]
+    fn hostile_text_anywhere_renders_a_whole_server(
+        server_name in crate::common::hostile_text(6),
+        name in crate::common::hostile_text(6),
+        description in crate::common::hostile_text(30),
+        key in crate::common::hostile_text(4),
+        param_description in crate::common::hostile_text(10),
+    ) {
+        use toolcat::model::{Server, ServerInfo, Tool};
+        use toolcat::render::{self, pages};
+        let mut tool = Tool::named(&name);
+        tool.title = Some(name.clone());
+        tool.description = Some(description);
+        tool.input_schema = Some(json!({
+            "type": "object",
+            "properties": {key.clone(): {"type": "string", "description": param_description, "default": key}},
+        }));
+        // A second tool whose name differs only in case and punctuation, for slug collisions.
+        let twin = Tool::named(&format!("{}_", name.to_uppercase()));
+        let server = Server {
+            server: ServerInfo {
+                slug: "hostile".into(),
+                name: server_name,
+                ..ServerInfo::default()
+            },
+            tools: vec![tool, twin],
+        };
+        let settings = render::Settings::new("Hostile", "https://example.invalid/");
+        let templates = render::Templates::default();
+        let tera = templates.engine().expect("the built-in templates load");
+        let renderer = pages::Renderer::new(&tera, &settings);
+        let entry = render::prepare_server(&server, &|_, t| toolcat::classify::classify(t));
+        let files = renderer.server_files(&entry).expect("a hostile server renders");
+        let again = renderer.server_files(&entry).expect("a hostile server renders");
+        proptest::prop_assert_eq!(&files, &again);
+        let paths: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        proptest::prop_assert_eq!(paths.len(), files.len(), "two files share a path");
+        for p in paths {
+            proptest::prop_assert!(!p.contains("..") && !p.starts_with('/'), "{}", p);
+        }
+    }
+}
