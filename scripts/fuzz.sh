@@ -11,7 +11,7 @@ each="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(ingest schema markdown slug classify policy_check diff)
+  targets=(ingest schema markdown slug classify classify_text policy_check diff)
 fi
 
 # Seeds: real definitions, hostile fixtures, generated policies.
@@ -20,18 +20,24 @@ seed() { [ -d "corpus/$1" ] && cp -n "${@:2}" "corpus/$1/" 2>/dev/null || true; 
 seed ingest ../catalog/*.json ../tests/data/inputs/* ../tests/data/hostile/*.json
 seed classify ../catalog/*.json ../tests/data/hostile/*.json
 seed diff ../tests/data/inputs/time-result.json
-if [ -d corpus/schema ]; then
-  python3 - <<'PY'
+# Seeds from each bundled tool: its schema, its description, and (for classify_text) its
+# name, description, first parameter and that parameter's description joined by NULs.
+python3 - <<'PY'
 import json, glob, hashlib, os
+def put(target, text):
+    if os.path.isdir('corpus/' + target):
+        name = hashlib.sha1(text.encode()).hexdigest()
+        open(os.path.join('corpus', target, name), 'w').write(text)
 for f in glob.glob('../catalog/*.json'):
     for t in json.load(open(f))['tools']:
-        s = json.dumps(t.get('inputSchema'))
-        open(os.path.join('corpus/schema', hashlib.sha1(s.encode()).hexdigest()), 'w').write(s)
+        put('schema', json.dumps(t.get('inputSchema')))
         d = t.get('description') or ''
-        if os.path.isdir('corpus/markdown'):
-            open(os.path.join('corpus/markdown', hashlib.sha1(d.encode()).hexdigest()), 'w').write(d)
+        put('markdown', d)
+        props = (t.get('inputSchema') or {}).get('properties') or {}
+        key, param = next(iter(props.items()), ('', {}))
+        param = param.get('description', '') if isinstance(param, dict) else ''
+        put('classify_text', '\0'.join([t['name'], d, key, param, '']))
 PY
-fi
 if [ -d corpus/policy_check ]; then
   ../target/debug/toolcat policy --all --catalog ../catalog --out corpus/policy_check >/dev/null 2>&1 || true
 fi
