@@ -298,37 +298,43 @@ impl Report {
             }
             let _ = writeln!(
                 out,
-                "\n<details><summary><code>{}</code>: {} findings</summary>\n",
+                "\n<details><summary><code>{}</code>: {} finding{}</summary>\n",
                 md(server),
-                findings.len()
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" }
             );
             for f in findings {
                 let tool = f
                     .tool
                     .as_deref()
-                    .map(|t| format!(" `{}`", md(t)))
+                    .map(|t| format!(" {}", code(t)))
                     .unwrap_or_default();
                 let ignored = f
                     .ignored
                     .as_deref()
                     .map(|r| format!(" _(ignored: {})_", md(r)))
                     .unwrap_or_default();
+                // A server's error is its own text; every other message is toolcat's.
+                let message = if f.kind_enum == Kind::ServerUnreachable {
+                    code(&f.message)
+                } else {
+                    md(&f.message)
+                };
                 let _ = writeln!(
                     out,
-                    "- **{}** `{}` {}{tool}: {}{ignored}",
+                    "- **{}** `{}` {}{tool}: {message}{ignored}",
                     f.severity.as_str(),
                     f.code,
                     f.kind,
-                    md(&f.message)
                 );
                 for c in &f.changes {
                     let at = c
                         .pointer
                         .as_deref()
-                        .map(|p| format!(" `{}`", md(p)))
+                        .map(|p| format!(" {}", code(p)))
                         .unwrap_or_default();
                     let br = if c.breaking { " **(breaking)**" } else { "" };
-                    let _ = writeln!(out, "  - {}{at}: {}{br}", c.field, md(&c.change));
+                    let _ = writeln!(out, "  - {}{at}: {}{br}", c.field, code(&c.change));
                 }
             }
             let _ = writeln!(out, "\n</details>");
@@ -396,6 +402,18 @@ fn md(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('`', "'")
+}
+
+/// Text from a definition inside Markdown, as a code span: one line, shown as written, and
+/// nothing in it (links, images, mentions, issue references, HTML) is acted on. A backtick
+/// cannot close the span: it is written as `'`.
+fn code(s: &str) -> String {
+    let line = crate::policy::one_line(s, 300).replace('`', "'");
+    if line.trim().is_empty() {
+        "` `".to_string()
+    } else {
+        format!("`{line}`")
+    }
 }
 
 fn gh_data(s: &str) -> String {

@@ -429,3 +429,50 @@ fn sarif_and_json_reports_validate_and_match_their_snapshots() {
         "{github}"
     );
 }
+
+/// Text from a definition reaches the Markdown report (a pull-request comment) only inside
+/// code spans: no link, image, mention, issue reference or markup of its own.
+#[test]
+fn definition_text_in_the_markdown_report_is_inert() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let (dir, mut doc) = baseline();
+    let hostile = "![x](https://evil.example/p.png) [approve](https://evil.example) \
+        @acme/security #12 **urgent-approve** <b>boldly</b> https://evil.example/x";
+    tool(&mut doc, "git_status")["description"] = json!(hostile);
+    tool(&mut doc, "git_log")["title"] = json!("`code` and @someone");
+    std::fs::write(dir.path().join("now.json"), doc.to_string()).unwrap();
+    let o = toolcat(dir.path(), &["check", "now.json", "--format", "markdown"]);
+    let report = stdout(&o);
+    assert!(report.contains("evil.example"), "{report}");
+    // toolcat writes no links or images of its own, and its only raw HTML is the
+    // `<details>` around each server.
+    for event in Parser::new_ext(&report, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                panic!("a link from a definition: {event:?}\n{report}");
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                assert!(
+                    !h.contains("<b>"),
+                    "raw HTML from a definition: {h}\n{report}"
+                );
+            }
+            Event::Text(t) => {
+                for word in [
+                    "evil.example",
+                    "@acme",
+                    "#12",
+                    "@someone",
+                    "urgent-approve",
+                    "boldly",
+                ] {
+                    assert!(
+                        !t.contains(word),
+                        "{word} outside a code span: {t:?}\n{report}"
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
