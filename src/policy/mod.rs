@@ -488,15 +488,36 @@ fn reason(verdict: &Verdict) -> String {
 
 /// Text on one line, without control or invisible characters, at most `max` characters.
 pub fn one_line(text: &str, max: usize) -> String {
-    let shown = crate::markdown::visible(text);
-    let mut out: String = shown
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(max)
-        .collect();
-    if shown.chars().count() > max {
+    use std::fmt::Write as _;
+    // One pass that stops after `max` characters, so a huge description costs no more than
+    // a short one: whitespace runs become one space (none at the ends), and invisible
+    // characters are shown as `⟨U+XXXX⟩` (not taken for whitespace).
+    let mut out = String::new();
+    let (mut count, mut space, mut cut) = (0, false, false);
+    let mut piece = String::new();
+    'text: for c in text.chars() {
+        let invisible = crate::markdown::is_invisible(c);
+        if !invisible && c.is_whitespace() {
+            space = count > 0;
+            continue;
+        }
+        piece.clear();
+        if invisible {
+            let _ = write!(piece, "⟨U+{:04X}⟩", c as u32);
+        } else {
+            piece.push(c);
+        }
+        for p in space.then_some(' ').into_iter().chain(piece.chars()) {
+            if count == max {
+                cut = true;
+                break 'text;
+            }
+            out.push(p);
+            count += 1;
+        }
+        space = false;
+    }
+    if cut {
         out.push('…');
     }
     out
@@ -576,6 +597,41 @@ pub(crate) fn quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`one_line`] as a plain composition: make invisible characters visible, collapse
+    /// whitespace, take `max` characters, and mark a cut.
+    fn one_line_plainly(text: &str, max: usize) -> String {
+        let collapsed = crate::markdown::visible(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut out: String = collapsed.chars().take(max).collect();
+        if collapsed.chars().count() > max {
+            out.push('…');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_line_is_the_plain_composition(
+            text in "[a-c \t\n\u{85}\u{a0}\u{200b}\u{202e}\u{7}é]{0,30}",
+            max in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(one_line(&text, max), one_line_plainly(&text, max));
+        }
+    }
+
+    #[test]
+    fn one_line_marks_a_cut_only_when_text_was_left_out() {
+        assert_eq!(one_line("  ab   cd  ", 5), "ab cd");
+        assert_eq!(one_line("ab cd ef", 5), "ab cd…");
+        assert_eq!(one_line("abc de", 4), "abc …");
+        assert_eq!(one_line("a\u{202e}b", 20), "a⟨U+202E⟩b");
+        // A huge text is read only as far as the cut.
+        let huge = "word ".repeat(2_000_000);
+        assert_eq!(one_line(&huge, 9), "word word…");
+    }
 
     #[test]
     fn rates_parse_and_compare() {
