@@ -174,8 +174,15 @@ pub fn summary(text: &str, max_chars: usize) -> String {
         Some(i) => &line[..=i],
         None => line,
     };
-    let mut out: String = visible(sentence).chars().take(max_chars).collect();
-    if out.chars().count() == max_chars {
+    // More than `max_chars` characters fit in this many bytes, so a longer sentence (a
+    // 100 MB one-line description) is made visible only as far as the cut needs.
+    let mut end = sentence.len().min(4 * (max_chars + 2));
+    while !sentence.is_char_boundary(end) {
+        end -= 1;
+    }
+    let shown = visible(&sentence[..end]);
+    let mut out: String = shown.chars().take(max_chars).collect();
+    if shown.chars().nth(max_chars).is_some() {
         out.push('…');
     }
     out
@@ -184,6 +191,18 @@ pub fn summary(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_mark_a_cut_only_when_text_was_left_out() {
+        // Exactly as long as allowed: nothing is left out.
+        assert_eq!(summary("Lists files. More here.", 12), "Lists files.");
+        assert_eq!(summary("Lists files. More here.", 11), "Lists files…");
+        assert_eq!(summary("Lists files. More here.", 5), "Lists…");
+        assert_eq!(summary("# Title\n\nLists \u{202e}files", 9), "Lists ⟨U+…");
+        assert_eq!(summary("é".repeat(50).as_str(), 3), "ééé…");
+        let huge = "word ".repeat(2_000_000);
+        assert_eq!(summary(&huge, 9), "word word…");
+    }
 
     #[test]
     fn raw_html_is_text() {
