@@ -176,7 +176,9 @@ pub fn summary(text: &str, max_chars: usize) -> String {
     };
     // More than `max_chars` characters fit in this many bytes, so a longer sentence (a
     // 100 MB one-line description) is made visible only as far as the cut needs.
-    let mut end = sentence.len().min(4 * (max_chars + 2));
+    let mut end = sentence
+        .len()
+        .min(max_chars.saturating_add(2).saturating_mul(4));
     while !sentence.is_char_boundary(end) {
         end -= 1;
     }
