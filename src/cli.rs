@@ -1156,7 +1156,9 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
         eprintln!("{}: a valid Intercept policy", file.display());
         Ok(0)
     } else {
-        eprintln!("{}: {} problems", file.display(), problems.len());
+        let n = problems.len();
+        let noun = if n == 1 { "problem" } else { "problems" };
+        eprintln!("{}: {n} {noun}", file.display());
         Ok(1)
     }
 }

@@ -223,17 +223,38 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// Collections nested deeper than this are a syntax error. A policy nests about eight
+/// levels; a hostile file of `- - - …` would otherwise nest a level every two bytes.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parse one YAML document. An empty document is `None`.
+///
+/// The parser's events are read one at a time rather than through its recursive loader,
+/// which follows block collections as deep as they go and runs out of stack on a
+/// 200 KB file of `- - - …`.
 pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut b = Builder {
         stack: Vec::new(),
         docs: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut b, false).map_err(|e| SyntaxError {
-        at: pos(*e.marker()),
-        message: e.info().to_string(),
-    })?;
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| SyntaxError {
+            at: pos(*e.marker()),
+            message: e.info().to_string(),
+        })?;
+        match ev {
+            // Only the first document is read, and nothing after it.
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::SequenceStart(..) | Event::MappingStart(..) if b.stack.len() >= MAX_DEPTH => {
+                return Err(SyntaxError {
+                    at: pos(mark),
+                    message: format!("collections nested deeper than {MAX_DEPTH} levels"),
+                });
+            }
+            ev => b.on_event(ev, mark),
+        }
+    }
     Ok(b.docs.into_iter().next())
 }
 
@@ -255,6 +276,29 @@ mod tests {
             doc.get("c").unwrap().get("d").unwrap().boolean(),
             Some(true)
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        for text in [
+            "- ".repeat(100_000) + "x",
+            "? ".repeat(100_000) + "x",
+            "a: ".repeat(100_000) + "x",
+            "[".repeat(100_000),
+        ] {
+            let e = parse(&text).expect_err("too deep");
+            assert_eq!(e.at.line, 1, "{e:?}");
+        }
+        let nested = |n: usize| "- ".repeat(n) + "x";
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        assert!(parse(&nested(MAX_DEPTH + 1)).is_err());
+    }
+
+    #[test]
+    fn only_the_first_document_is_read() {
+        let doc = parse("a: 1\n---\nb: [unclosed\n").unwrap().unwrap();
+        assert_eq!(doc.get("a").unwrap().number(), Some(1.0));
+        assert_eq!(parse("").unwrap(), None);
     }
 
     #[test]

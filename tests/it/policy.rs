@@ -254,6 +254,16 @@ fn policy_command_writes_checks_and_explains_its_errors() {
     );
     let o = toolcat(dir.path(), &["policy", "--check", "missing.yaml"]);
     assert_eq!(o.status.code(), Some(2));
+    // A file nesting a collection every two bytes is one problem, not a stack overflow.
+    std::fs::write(dir.path().join("deep.yaml"), "- ".repeat(100_000) + "x").unwrap();
+    let o = toolcat(dir.path(), &["policy", "--check", "deep.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("nested deeper than"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("deep.yaml: 1 problem\n"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = toolcat(dir.path(), &["policy", "no-such-server", "--catalog", cat]);
     assert_eq!(o.status.code(), Some(2));
