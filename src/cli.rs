@@ -561,8 +561,9 @@ fn live_servers(
             Ok((server, pages)) => {
                 if !opts.quiet {
                     eprintln!(
-                        "{name}: {} tools in {pages} pages, {:.1} s",
-                        server.tools.len(),
+                        "{name}: {} in {}, {:.1} s",
+                        counted(server.tools.len(), "tool"),
+                        counted(pages, "page"),
                         started.elapsed().as_secs_f64()
                     );
                 }
@@ -599,9 +600,9 @@ fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> Result<()> {
             (false, false) => "added",
         };
         stdout_line(&format!(
-            "{verb} {} ({} tools): {} added, {} removed, {} changed",
+            "{verb} {} ({}): {} added, {} removed, {} changed",
             server.server.slug,
-            server.tools.len(),
+            counted(server.tools.len(), "tool"),
             change.added.len(),
             change.removed.len(),
             change.changed.len()
@@ -658,26 +659,34 @@ fn cmd_build(
     warn_unused(config);
     if stats.incremental {
         eprintln!(
-            "updated {}: {} of {} servers rendered again, {} files written, {} removed \
-             ({} files for {} tools)",
+            "updated {}: {} of {} rendered again, {} written, {} removed ({} for {})",
             out.display(),
             stats.rendered_servers,
-            stats.servers,
-            stats.written,
+            counted(stats.servers, "server"),
+            counted(stats.written, "file"),
             stats.removed,
-            stats.files,
-            stats.tools
+            counted(stats.files, "file"),
+            counted(stats.tools, "tool")
         );
     } else {
         eprintln!(
-            "built {} files for {} tools of {} servers into {}",
-            stats.files,
-            stats.tools,
-            stats.servers,
+            "built {} for {} of {} into {}",
+            counted(stats.files, "file"),
+            counted(stats.tools, "tool"),
+            counted(stats.servers, "server"),
             out.display()
         );
     }
     Ok(0)
+}
+
+/// `1 tool`, `2 tools`: a count and its noun.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn load_for_classify(paths: &[PathBuf], dir: &Path) -> Result<Catalog> {
@@ -1240,6 +1249,13 @@ fn cmd_rules(code: Option<&str>) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(0, "tool"), "0 tools");
+        assert_eq!(counted(1, "server"), "1 server");
+        assert_eq!(counted(2, "file"), "2 files");
+    }
 
     #[test]
     fn every_command_line_definition_is_consistent() {
