@@ -71,6 +71,7 @@ pub enum Command {
     /// changed, and the shared pages that include them, are rendered again; the result is
     /// the same as a full build. --full turns this off.
     Build {
+        /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
         /// Output directory.
@@ -91,8 +92,10 @@ pub enum Command {
         /// Inputs as for `ingest` (classified under their file stem); the catalogue when none.
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// A table, or JSON with the evidence (one document, or one line a tool).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
     },
@@ -100,12 +103,15 @@ pub enum Command {
     Explain {
         /// SERVER/TOOL, as in the catalogue.
         id: String,
+        /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
     },
     /// Measure the classifier against a labels file (JSON lines with id and category).
     Eval {
+        /// One JSON object a line: {"id": "SERVER/TOOL", "category": "read"}.
         labels: PathBuf,
+        /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
     },
@@ -135,6 +141,7 @@ pub enum Command {
         server: Option<String>,
         #[command(flatten)]
         live: LiveArgs,
+        /// How to write the output.
         #[arg(long, value_enum, default_value = "text")]
         format: crate::check::report::Format,
         /// Fail on findings at or above: low, medium, high, critical, any or none.
@@ -152,8 +159,11 @@ pub enum Command {
     },
     /// Compare any two catalogues, catalogue files or dumps, as `check` does.
     Diff {
+        /// The state before: a catalogue directory, a catalogue file or a dump.
         old: PathBuf,
+        /// The state after, of the same kind.
         new: PathBuf,
+        /// How to write the report.
         #[arg(long, value_enum, default_value = "text")]
         format: crate::check::report::Format,
         /// Fail on findings at or above: low, medium, high, critical, any or none.
@@ -198,12 +208,14 @@ pub enum Command {
         /// Exit 1 when it has errors, 2 when it cannot be read.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["server", "all"])]
         check: Option<PathBuf>,
+        /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
     },
     /// Copy the built-in templates and stylesheet into DIR, to edit and pass to
     /// `build --templates DIR`. Files you delete from DIR fall back to the built-in ones.
     InitTemplates {
+        /// Where to copy them (created when missing).
         dir: PathBuf,
         /// Overwrite files that already exist in DIR.
         #[arg(long)]
