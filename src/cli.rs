@@ -5,6 +5,7 @@ use crate::classify::{self, rules, Verdict};
 use crate::config::Config;
 use crate::ingest::{self, Naming};
 use crate::model::{Server, Tool};
+use crate::policy::counted;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -692,15 +693,6 @@ fn cmd_build(
     Ok(0)
 }
 
-/// `1 tool`, `2 tools`: a count and its noun.
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn load_for_classify(paths: &[PathBuf], dir: &Path) -> Result<Catalog> {
     let mut catalog = if paths.is_empty() {
         catalog::load(dir)?
@@ -1177,9 +1169,7 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
         eprintln!("{}: a valid Intercept policy", file.display());
         Ok(0)
     } else {
-        let n = problems.len();
-        let noun = if n == 1 { "problem" } else { "problems" };
-        eprintln!("{}: {n} {noun}", file.display());
+        eprintln!("{}: {}", file.display(), counted(problems.len(), "problem"));
         Ok(1)
     }
 }
@@ -1261,13 +1251,6 @@ fn cmd_rules(code: Option<&str>) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_agree_with_their_nouns() {
-        assert_eq!(counted(0, "tool"), "0 tools");
-        assert_eq!(counted(1, "server"), "1 server");
-        assert_eq!(counted(2, "file"), "2 files");
-    }
 
     #[test]
     fn every_command_line_definition_is_consistent() {

@@ -89,13 +89,18 @@ pub fn visible(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if is_invisible(c) {
-            let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
-        } else {
-            out.push(c);
-        }
+        push_visible(&mut out, c);
     }
     out
+}
+
+/// Append `c`, or its `⟨U+XXXX⟩` marker when it is invisible.
+pub fn push_visible(out: &mut String, c: char) {
+    if is_invisible(c) {
+        let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
+    } else {
+        out.push(c);
+    }
 }
 
 fn parser(text: &str) -> Parser<'_> {

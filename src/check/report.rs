@@ -4,6 +4,7 @@
 
 use super::{Finding, Kind};
 use crate::model::Risk;
+use crate::policy::counted;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -92,17 +93,10 @@ impl Report {
         } else {
             String::new()
         };
-        let plural = |n: usize, one: &str, many: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {many}")
-            }
-        };
         format!(
             "{} in {} ({}){ignored}",
-            plural(total, "finding", "findings"),
-            plural(self.servers.len(), "server", "servers"),
+            counted(total, "finding"),
+            counted(self.servers.len(), "server"),
             parts.join(", ")
         )
     }
@@ -298,10 +292,9 @@ impl Report {
             }
             let _ = writeln!(
                 out,
-                "\n<details><summary><code>{}</code>: {} finding{}</summary>\n",
+                "\n<details><summary><code>{}</code>: {}</summary>\n",
                 md(server),
-                findings.len(),
-                if findings.len() == 1 { "" } else { "s" }
+                counted(findings.len(), "finding")
             );
             for f in findings {
                 let tool = f

@@ -486,9 +486,17 @@ fn reason(verdict: &Verdict) -> String {
     one_line(&line, 160)
 }
 
+/// `1 tool`, `2 tools`: a count and its noun (nouns that take an `s`).
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Text on one line, without control or invisible characters, at most `max` characters.
 pub fn one_line(text: &str, max: usize) -> String {
-    use std::fmt::Write as _;
     // One pass that stops after `max` characters, so a huge description costs no more than
     // a short one: whitespace runs become one space (none at the ends), and invisible
     // characters are shown as `⟨U+XXXX⟩` (not taken for whitespace).
@@ -496,17 +504,12 @@ pub fn one_line(text: &str, max: usize) -> String {
     let (mut count, mut space, mut cut) = (0, false, false);
     let mut piece = String::new();
     'text: for c in text.chars() {
-        let invisible = crate::markdown::is_invisible(c);
-        if !invisible && c.is_whitespace() {
+        if c.is_whitespace() && !crate::markdown::is_invisible(c) {
             space = count > 0;
             continue;
         }
         piece.clear();
-        if invisible {
-            let _ = write!(piece, "⟨U+{:04X}⟩", c as u32);
-        } else {
-            piece.push(c);
-        }
+        crate::markdown::push_visible(&mut piece, c);
         for p in space.then_some(' ').into_iter().chain(piece.chars()) {
             if count == max {
                 cut = true;
@@ -620,6 +623,13 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(one_line(&text, max), one_line_plainly(&text, max));
         }
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(0, "tool"), "0 tools");
+        assert_eq!(counted(1, "server"), "1 server");
+        assert_eq!(counted(2, "file"), "2 files");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::pages::{self, Question};
 use super::{ServerDigest, ServerEntry, Settings};
 use crate::markdown::visible;
 use crate::model::{Category, Risk};
+use crate::policy::counted;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::fmt::Write;
@@ -263,7 +264,7 @@ pub fn llms_txt(servers: &[ServerDigest], settings: &Settings) -> String {
             "- [{} tools]({base}categories/{}/): {}. {}",
             n.label,
             n.key,
-            count(n.tools),
+            counted(n.tools, "tool"),
             pages::what_it_does(c)
         );
     }
@@ -285,7 +286,7 @@ pub fn llms_txt(servers: &[ServerDigest], settings: &Settings) -> String {
             "- [{}]({base}servers/{}/): {}, highest risk {}",
             plain(&s.name),
             s.slug,
-            count(s.tools.len()),
+            counted(s.tools.len(), "tool"),
             s.worst().as_str()
         );
     }
@@ -297,14 +298,6 @@ pub fn llms_txt(servers: &[ServerDigest], settings: &Settings) -> String {
     );
     let _ = writeln!(out, "- [Sitemap]({base}sitemap.xml)");
     out
-}
-
-fn count(n: usize) -> String {
-    if n == 1 {
-        "1 tool".into()
-    } else {
-        format!("{n} tools")
-    }
 }
 
 pub fn robots_txt(settings: &Settings) -> String {
