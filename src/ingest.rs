@@ -344,23 +344,14 @@ impl Reader<'_> {
             info.slug = crate::slug::slugify(&info.slug);
         }
         if info.name.is_empty() {
-            info.name = info
-                .extra
-                .get("serverInfo")
-                .and_then(|s| s.get("name"))
-                .and_then(Value::as_str)
-                .map_or_else(|| info.slug.clone(), str::to_string);
+            info.name =
+                server_info(&info.extra, "name").map_or_else(|| info.slug.clone(), str::to_string);
         }
         if let Some(package) = &naming.package {
             info.package = Some(package.clone());
         }
         if info.version.is_none() {
-            info.version = info
-                .extra
-                .get("serverInfo")
-                .and_then(|s| s.get("version"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            info.version = server_info(&info.extra, "version").map(str::to_string);
         }
         if info.source.is_none() {
             info.source = self
@@ -538,6 +529,11 @@ impl Reader<'_> {
             ));
         }
     }
+}
+
+/// A text field of the `serverInfo` a server answered to `initialize`, when recorded.
+fn server_info<'a>(extra: &'a BTreeMap<String, Value>, field: &str) -> Option<&'a str> {
+    extra.get("serverInfo")?.get(field)?.as_str()
 }
 
 fn rpc_error(e: &Value) -> String {

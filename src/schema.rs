@@ -376,21 +376,25 @@ fn enum_values<'a>(schema: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
         return;
     }
     let before = out.len();
-    for key in ["anyOf", "oneOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            enum_values(branch, out, depth + 1);
-        }
+    for branch in alternatives(schema) {
+        enum_values(branch, out, depth + 1);
     }
     if out.len() == before {
         if let Some(items) = schema.get("items") {
             enum_values(items, out, depth + 1);
         }
     }
+}
+
+/// The subschemas of `anyOf`, then of `oneOf`: the alternatives a value may match.
+fn alternatives(schema: &Value) -> impl Iterator<Item = &Value> {
+    ["anyOf", "oneOf"].into_iter().flat_map(|key| {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    })
 }
 
 /// A short, readable type for a property schema.
@@ -414,17 +418,10 @@ fn type_name(schema: &Value, root: &Value, depth: usize) -> String {
         _ => Vec::new(),
     };
     if names.is_empty() {
-        for key in ["anyOf", "oneOf"] {
-            for branch in schema
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let n = type_name(branch, root, depth + 1);
-                if !names.contains(&n) {
-                    names.push(n);
-                }
+        for branch in alternatives(schema) {
+            let n = type_name(branch, root, depth + 1);
+            if !names.contains(&n) {
+                names.push(n);
             }
         }
     }

@@ -197,7 +197,7 @@ fn check_name_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         category,
         weight,
         "name",
-        format!("{} (word `{}`)", ctx.tool.name, toks[i]),
+        name_word(ctx, &toks[i]),
     );
 }
 
@@ -923,7 +923,7 @@ fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             .map(|o| (t, o))
     });
     let q = match (direct, combo) {
-        (Some(d), _) => format!("{} (word `{d}`)", ctx.tool.name),
+        (Some(d), _) => name_word(ctx, d),
         (None, Some((v, o))) => format!("{} (words `{v}` … `{o}`)", ctx.tool.name),
         (None, None) => return,
     };
@@ -1188,7 +1188,7 @@ fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             Category::Execute,
             86,
             "name",
-            format!("{} (word `{t}`)", ctx.tool.name),
+            name_word(ctx, t),
         );
     }
 }
@@ -1349,27 +1349,30 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             ) | ("connection", "string" | "strings")
         )
     });
-    if let Some(t) = single {
-        acc.signal(
-            &RETURNS_SECRETS,
-            false,
-            "name",
-            format!("{} (word `{t}`)", ctx.tool.name),
-        );
-    } else if let Some([a, b]) = pair {
-        acc.signal(
-            &RETURNS_SECRETS,
-            false,
-            "name",
-            format!("{} (words `{a} {b}`)", ctx.tool.name),
-        );
-    } else if let Some((s, e)) = phrase(ctx, &SECRET_WORDING) {
-        acc.signal(
-            &RETURNS_SECRETS,
-            false,
-            "description",
-            quote(ctx.description, s, e, 60),
-        );
+    let in_name = single
+        .map(|t| name_word(ctx, t))
+        .or_else(|| pair.map(|w| format!("{} (words `{} {}`)", ctx.tool.name, w[0], w[1])));
+    signal_from_name_or_wording(ctx, acc, &RETURNS_SECRETS, in_name, &SECRET_WORDING);
+}
+
+/// The evidence of a word of the tool's name: `delete_issue (word `delete`)`.
+fn name_word(ctx: &Ctx<'_>, word: &str) -> String {
+    format!("{} (word `{word}`)", ctx.tool.name)
+}
+
+/// A risk signal quoting the name when it says so (`in_name`), or else the first
+/// phrase of `wording` in the description that is not negated.
+fn signal_from_name_or_wording(
+    ctx: &Ctx<'_>,
+    acc: &mut Acc,
+    rule: &'static Rule,
+    in_name: Option<String>,
+    wording: &Phrases,
+) {
+    if let Some(q) = in_name {
+        acc.signal(rule, false, "name", q);
+    } else if let Some((s, e)) = phrase(ctx, wording) {
+        acc.signal(rule, false, "description", quote(ctx.description, s, e, 60));
     }
 }
 
@@ -1398,26 +1401,14 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
     if category.is_none_or(|c| c == Category::Read) {
         return;
     }
-    if let Some(t) = ctx.name_tokens.iter().find(|t| {
+    let in_name = ctx.name_tokens.iter().find(|t| {
         matches!(
             t.as_str(),
             "bulk" | "batch" | "all" | "mass" | "multiple" | "many" | "everything"
         )
-    }) {
-        acc.signal(
-            &BULK_TARGET,
-            false,
-            "name",
-            format!("{} (word `{t}`)", ctx.tool.name),
-        );
-    } else if let Some((s, e)) = phrase(ctx, &BULK_WORDING) {
-        acc.signal(
-            &BULK_TARGET,
-            false,
-            "description",
-            quote(ctx.description, s, e, 60),
-        );
-    }
+    });
+    let in_name = in_name.map(|t| name_word(ctx, t));
+    signal_from_name_or_wording(ctx, acc, &BULK_TARGET, in_name, &BULK_WORDING);
 }
 
 /// The first parameter whose key satisfies `pred`, at any depth.
