@@ -677,38 +677,46 @@ fn incremental(
 
     phases.done("render changed shared files");
     // Everything is rendered: now change the site. Without a state, an interrupted
-    // update is followed by a full build.
+    // update is followed by a full build; a failed one says so.
     invalidate_state(out)?;
     let written = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
-    changed_files
-        .par_iter()
-        .chain(rendered.par_iter())
-        .try_for_each(|(path, data)| -> Result<()> {
-            if write_if_changed(out, path, data)? {
-                written.fetch_add(1, Ordering::Relaxed);
-                bytes.fetch_add(data.len(), Ordering::Relaxed);
+    let update = || -> Result<()> {
+        changed_files
+            .par_iter()
+            .chain(rendered.par_iter())
+            .try_for_each(|(path, data)| -> Result<()> {
+                if write_if_changed(out, path, data)? {
+                    written.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(data.len(), Ordering::Relaxed);
+                }
+                Ok(())
+            })?;
+        for path in &stale {
+            let full = crate::write::inside(out, path)?;
+            if remove_if_present(&full)? {
+                stats.removed += 1;
+                remove_empty_parents(out, &full);
             }
-            Ok(())
-        })?;
-    for path in &stale {
-        let full = crate::write::inside(out, path)?;
-        if remove_if_present(&full)? {
-            stats.removed += 1;
-            remove_empty_parents(out, &full);
         }
-    }
-    phases.done("write files");
-    let next = State {
-        build,
-        marker,
-        metas,
-        servers,
-        lines,
-        texts: old_texts,
-        units: keys,
+        phases.done("write files");
+        let next = State {
+            build,
+            marker,
+            metas,
+            servers,
+            lines,
+            texts: old_texts,
+            units: keys,
+        };
+        next.write(&state_path(out), Some(&dirty))
     };
-    next.write(&state_path(out), Some(&dirty))?;
+    update().with_context(|| {
+        format!(
+            "the site in {} may be partly updated; the next build rebuilds it whole",
+            out.display()
+        )
+    })?;
     phases.done("write the state");
     stats.written = written.load(Ordering::Relaxed);
     stats.bytes = bytes.load(Ordering::Relaxed);

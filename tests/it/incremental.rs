@@ -214,6 +214,33 @@ fn a_bad_file_fails_an_incremental_build_and_changes_nothing() {
     );
 }
 
+#[test]
+fn a_write_failing_midway_says_so_and_the_next_build_is_full() {
+    let tmp = built_site();
+    let dir = tmp.path();
+    edit(&dir.join("cat/mcp-server-git.json"), |v| {
+        v["tools"][0]["description"] = "Deletes the repository.".into();
+    });
+    // A file where the server's folder of tool pages was: its pages cannot be written.
+    let pages = dir.join("site/tools/mcp-server-git");
+    std::fs::remove_dir_all(&pages).unwrap();
+    std::fs::write(&pages, "in the way").unwrap();
+    let o = toolcat(dir, &["build", "--catalog", "cat", "--out", "site"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("may be partly updated; the next build rebuilds it whole")
+            && stderr(&o).contains("tools/mcp-server-git"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join(".site.toolcat-state/header.json").exists());
+
+    std::fs::remove_file(&pages).unwrap();
+    let log = build(dir, "cat", "site", &[]);
+    assert!(log.starts_with("built "), "a full build: {log}");
+    assert_same_as_full(dir, "site");
+}
+
 fn copy_dir_all(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
