@@ -591,21 +591,32 @@ fn live_servers(
     (servers, failed)
 }
 
+/// Write the ingested servers into the catalogue, all or none, then say what changed.
 fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> Result<()> {
+    let mut batch = crate::write::Batch::default();
+    let mut changes = Vec::with_capacity(servers.len());
+    if !dry_run && !servers.is_empty() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     for server in servers {
         let path = catalog::server_path(dir, &server.server.slug);
-        let old = if path.exists() {
+        let existed = path.exists();
+        let old = if existed {
             ingest::read_file(&path, &Naming::default())
                 .map(|(s, _)| s.tools)
                 .map_err(|e| anyhow::anyhow!("{e}"))?
         } else {
             Vec::new()
         };
-        let existed = path.exists();
-        let change = catalog::compare(&old, &server.tools);
         if !dry_run {
-            catalog::write_server(dir, server)?;
+            batch
+                .write(&path, catalog::to_json(server).as_bytes())
+                .context("nothing was ingested")?;
         }
+        changes.push((server, existed, catalog::compare(&old, &server.tools)));
+    }
+    batch.commit()?;
+    for (server, existed, change) in changes {
         let verb = match (dry_run, existed) {
             (true, true) => "would update",
             (true, false) => "would add",
@@ -1193,10 +1204,14 @@ fn cmd_policy(
             bail!("--all writes one file per server: give the directory with --out DIR");
         };
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut batch = crate::write::Batch::default();
         for s in &catalog.servers {
             let path = dir.join(format!("{}.{}", s.server.slug, dialect.extension()));
-            crate::write::write_file_atomic(&path, policy_of(s).as_bytes())?;
+            batch
+                .write(&path, policy_of(s).as_bytes())
+                .context("no policy was written")?;
         }
+        batch.commit()?;
         eprintln!(
             "wrote {} {} policies into {}",
             catalog.servers.len(),

@@ -1,6 +1,7 @@
 //! The build is atomic: a failed build leaves the previous site untouched.
 
-use crate::common::{bundled_catalog, tree};
+use crate::common::{bundled_catalog, stderr, toolcat, tree};
+use std::process::{Command, Output};
 use toolcat::config::Config;
 
 #[test]
@@ -62,4 +63,67 @@ fn a_successful_build_replaces_stale_files() {
         tree(&out),
         vec![("index.html".to_string(), b"fresh".to_vec())]
     );
+}
+
+/// Run toolcat with files limited to `blocks` of 512 bytes (`ulimit -f`), the signal a
+/// larger write raises ignored: such a write fails with EFBIG partway, as on a full disk.
+fn toolcat_with_file_limit(dir: &std::path::Path, blocks: u32, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_toolcat"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn an_ingest_whose_write_fails_partway_ingests_nothing_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = bundled_catalog();
+    let cat = dir.path().join("cat");
+    std::fs::create_dir(&cat).unwrap();
+    // The catalogue holds an older definition of one server.
+    let old = std::fs::read_to_string(bundled.join("mcp-server-time.json"))
+        .unwrap()
+        .replacen("\"description\": \"", "\"description\": \"Older. ", 1);
+    std::fs::write(cat.join("mcp-server-time.json"), &old).unwrap();
+    let small = bundled.join("mcp-server-time.json");
+    let large = bundled.join("azure-mcp.json");
+    let args = [
+        "ingest",
+        "--catalog",
+        "cat",
+        small.to_str().unwrap(),
+        large.to_str().unwrap(),
+    ];
+    // 200 blocks: the time server's file fits, the Azure server's (about 790 KB) does not.
+    let o = toolcat_with_file_limit(dir.path(), 200, &args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing was ingested") && stderr(&o).contains("azure-mcp.json"),
+        "{}",
+        stderr(&o)
+    );
+    let left: Vec<String> = std::fs::read_dir(&cat)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["mcp-server-time.json"],
+        "no temporary file, no new server"
+    );
+    assert_eq!(
+        std::fs::read_to_string(cat.join("mcp-server-time.json")).unwrap(),
+        old
+    );
+
+    // Without the limit, both are ingested.
+    let o = toolcat(dir.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(&cat).unwrap().count(), 2);
 }
