@@ -165,6 +165,11 @@ pub fn to_html(text: &str) -> String {
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
+    // Markdown decodes character references (`&#x202E;`, `&ZeroWidthSpace;`, `&it;`) in
+    // text, titles and code-block languages: what they decode to is made visible too.
+    if find_invisible(&html).is_some() {
+        html = visible(&html);
+    }
     html
 }
 
@@ -231,5 +236,27 @@ mod tests {
     fn bidi_is_shown() {
         assert_eq!(visible("a\u{202E}b"), "a⟨U+202E⟩b");
         assert!(to_html("x\u{200B}y").contains("⟨U+200B⟩"));
+    }
+
+    /// Character references decode after the source text was made visible: in text, link
+    /// and image text, titles and code-block languages (found by the `markdown` fuzz target
+    /// from `&it;`, U+2062).
+    #[test]
+    fn characters_from_references_are_shown() {
+        for (text, marker) in [
+            ("a&#x202E;b", "⟨U+202E⟩"),
+            ("&it;x", "⟨U+2062⟩"),
+            ("&ZeroWidthSpace;", "⟨U+200B⟩"),
+            ("[x](http://a.example/ \"t&#8203;\")", "⟨U+200B⟩"),
+            ("![i&shy;](http://a.example/x.png)", "⟨U+00AD⟩"),
+            ("```&#x202E;\ncode\n```", "⟨U+202E⟩"),
+            ("# h&#8206;", "⟨U+200E⟩"),
+        ] {
+            let html = to_html(text);
+            assert_eq!(find_invisible(&html), None, "{text:?} -> {html:?}");
+            assert!(html.contains(marker), "{text:?} -> {html:?}");
+        }
+        // What was already visible stays as it was.
+        assert_eq!(to_html("a &amp; b"), "<p>a &amp; b</p>\n");
     }
 }

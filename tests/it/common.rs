@@ -121,6 +121,10 @@ pub const PIECES: &[&str] = &[
     "漢字",
     "🦀",
     "\u{10ffff}",
+    // Character references Markdown decodes into invisible characters.
+    "&#x202E;",
+    "&it;",
+    "&ZeroWidthSpace;",
     "_",
     "-",
     "`",

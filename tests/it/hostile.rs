@@ -345,7 +345,8 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
     /// A server whose name and tools are made of hostile pieces renders every file of its
-    /// own (pages, policies, API file), inside its folders, the same bytes twice.
+    /// own (pages, policies, API file), inside its folders, the same bytes twice, and no
+    /// page or policy holds an invisible or direction-changing character.
     #[test]
     fn hostile_text_anywhere_renders_a_whole_server(
         server_name in crate::common::hostile_text(6),
@@ -385,6 +386,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(paths.len(), files.len(), "two files share a path");
         for p in paths {
             proptest::prop_assert!(!p.contains("..") && !p.starts_with('/'), "{}", p);
+        }
+        for (path, bytes) in &files {
+            let text = String::from_utf8_lossy(bytes);
+            let at = toolcat::markdown::find_invisible(&text);
+            proptest::prop_assert!(
+                at.is_none(),
+                "{} holds {:?}",
+                path,
+                at.map(|i| &text[i.saturating_sub(30)..(i + 8).min(text.len())])
+            );
         }
     }
 }
