@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
     long_about = "toolcat reads the tool definitions MCP servers answer to tools/list, classifies every tool \
 (read, write, execute, destructive, financial; low to critical risk) with documented rules that quote \
 the definition, and renders a static documentation site.\n\nExit status: 0 success, 1 findings (check), \
-2 usage or input error."
+2 usage or input error, 3 a live server could not be listed, 130 interrupted."
 )]
 pub struct Cli {
     /// Configuration file (default: ./toolcat.toml when present).
@@ -71,6 +71,10 @@ pub enum Command {
     /// templates, the build is incremental: only the servers whose catalogue files
     /// changed, and the shared pages that include them, are rendered again; the result is
     /// the same as a full build. --full turns this off.
+    ///
+    /// Ctrl-C stops a build cleanly (exit status 130): a full build removes its staging
+    /// directory and keeps the previous site; an incremental build stopped while writing
+    /// says so, and the next build is a full one.
     Build {
         /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
@@ -679,6 +683,7 @@ fn cmd_build(
         Some(dir) => crate::render::Templates::with_overrides(dir)?,
         None => crate::render::Templates::default(),
     };
+    crate::interrupt::catch();
     let stats = crate::site::build(catalog_dir, out, config, &templates, options)?;
     warn_unused(config);
     if stats.incremental {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod eval;
 pub mod ingest;
+pub mod interrupt;
 pub mod live;
 pub mod markdown;
 pub mod model;

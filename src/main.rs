@@ -13,6 +13,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
+            if toolcat::interrupt::is_interrupted(&e) {
+                // The shells' status for a program ended by SIGINT.
+                return ExitCode::from(130);
+            }
             ExitCode::from(2)
         }
     }

@@ -456,6 +456,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
     let mut phases = Phases::new();
     crate::write::build_dir(out, |staging| {
         let put = |path: &str, data: &[u8]| -> Result<()> {
+            crate::interrupt::check()?;
             staging.write(path, data)?;
             written.fetch_add(1, Ordering::Relaxed);
             bytes.fetch_add(data.len(), Ordering::Relaxed);
@@ -464,6 +465,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         let results: Vec<Result<Result<(FileMeta, ServerDigest), InputError>>> = files
             .par_iter()
             .map(|path| {
+                crate::interrupt::check()?;
                 let (meta, server) = match read_server(path) {
                     Ok(read) => read,
                     Err(e) => return Ok(Err(e)),
@@ -565,6 +567,7 @@ fn incremental(
     let seen: Vec<Result<Result<Seen, InputError>>> = files
         .par_iter()
         .map(|path| {
+            crate::interrupt::check()?;
             let meta = match file_meta(path) {
                 Ok(m) => m,
                 Err(e) => return Ok(Err(e)),
@@ -660,7 +663,10 @@ fn incremental(
     let rendered: Vec<render::File> = units
         .par_iter()
         .filter(|u| old_units.get(&u.path) != keys.get(&u.path))
-        .map(|u| Ok((u.path.clone(), u.render()?)))
+        .map(|u| {
+            crate::interrupt::check()?;
+            Ok((u.path.clone(), u.render()?))
+        })
         .collect::<Result<_>>()?;
     stale.extend(old_units.keys().filter(|p| !keys.contains_key(*p)).cloned());
     let server_file_count: usize = servers.iter().map(|s| 5 + s.tools.len()).sum();
@@ -686,6 +692,7 @@ fn incremental(
             .par_iter()
             .chain(rendered.par_iter())
             .try_for_each(|(path, data)| -> Result<()> {
+                crate::interrupt::check()?;
                 if write_if_changed(out, path, data)? {
                     written.fetch_add(1, Ordering::Relaxed);
                     bytes.fetch_add(data.len(), Ordering::Relaxed);

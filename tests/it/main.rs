@@ -15,6 +15,7 @@ mod hostile;
 mod html;
 mod incremental;
 mod ingest;
+mod interrupt;
 mod live;
 mod markdown;
 mod policy;
