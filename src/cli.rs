@@ -290,7 +290,10 @@ pub fn run(cli: Cli) -> Result<u8> {
                 let (servers, failures) = list_live(&live, &naming)?;
                 (servers, failures.len())
             } else {
-                (read_inputs(&paths, &naming)?, 0)
+                (
+                    read_inputs(&paths, &naming).context("nothing was ingested")?,
+                    0,
+                )
             };
             write_ingested(&servers, &catalog, dry_run)?;
             Ok(if failed > 0 { 3 } else { 0 })
@@ -423,7 +426,7 @@ fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Server>> {
     }
     if !errors.is_empty() {
         bail!(
-            "{} of {} input files could not be read; nothing was ingested:\n  {}",
+            "{} of {} input files could not be read:\n  {}",
             errors.len(),
             files.len(),
             errors.join("\n  ")
@@ -433,7 +436,7 @@ fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Server>> {
     for (s, f) in servers.iter().zip(&files) {
         if let Some(prev) = seen.insert(s.server.slug.clone(), f) {
             bail!(
-                "{} and {} both name server `{}`; nothing was ingested",
+                "{} and {} both name server `{}`",
                 prev.display(),
                 f.display(),
                 s.server.slug

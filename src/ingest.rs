@@ -117,13 +117,28 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             meta.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read file: {e}")))?;
+    // Pipes and devices report no length: the read itself stops past the cap.
+    let read = std::fs::File::open(path).and_then(|f| read_capped(f, MAX_FILE_BYTES, meta.len()));
+    let Some(bytes) = read.map_err(|e| err(format!("cannot read file: {e}")))? else {
+        return Err(err(format!(
+            "file is more than the {MAX_FILE_BYTES} bytes toolcat reads"
+        )));
+    };
     String::from_utf8(bytes).map_err(|e| {
         err(format!(
             "not valid UTF-8 (first bad byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// Everything `reader` gives, or `None` when that is more than `cap` bytes (an endless
+/// device or pipe included). `len` is the expected length, when known.
+fn read_capped(reader: impl std::io::Read, cap: u64, len: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(cap)).unwrap_or(0));
+    reader.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= cap).then_some(bytes))
 }
 
 /// Parse the text of one input file.
@@ -572,6 +587,18 @@ pub fn file_stem(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_stop_past_the_cap_even_without_a_length() {
+        // An endless reader (as `/dev/zero` or a pipe that never closes) ends at the cap.
+        assert_eq!(read_capped(std::io::repeat(0), 1_000, 0).unwrap(), None);
+        assert_eq!(
+            read_capped(&b"abc"[..], 3, 0).unwrap().as_deref(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(read_capped(&b"abc"[..], 2, 3).unwrap(), None);
+        assert_eq!(read_capped(&b""[..], 0, 0).unwrap(), Some(Vec::new()));
+    }
 
     fn parse(text: &str) -> Result<Server, InputError> {
         parse_text(text, Path::new("dir/my-server.json"), &Naming::default()).map(|(s, _)| s)

@@ -250,9 +250,32 @@ fn one_bad_file_among_many_ingests_nothing() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("1 of 2 input files could not be read; nothing was ingested"),
+        err.contains("nothing was ingested: 1 of 2 input files could not be read"),
         "{err}"
     );
     assert!(err.contains("b.json"), "{err}");
     assert!(!dir.path().join("catalog").exists());
+}
+
+#[test]
+fn a_pipe_is_read_to_its_end() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_toolcat"))
+        .args(["classify", "/dev/stdin", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let definition = br#"{"tools": [{"name": "drop_table", "description": "Deletes a table.", "inputSchema": {"type": "object"}}]}"#;
+    child.stdin.take().unwrap().write_all(definition).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("\"tool\":\"drop_table\"") && out.contains("\"category\":\"destructive\""),
+        "{out}"
+    );
 }
