@@ -1178,8 +1178,7 @@ fn cmd_diff(
 }
 
 fn cmd_policy_check(file: &Path) -> Result<u8> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading the policy {}", file.display()))?;
+    let text = crate::ingest::read_small_text(file).context("reading the policy")?;
     let problems = crate::policy::check::check(&text);
     for p in &problems {
         stdout_line(&format!("{}:{p}", file.display()))?;

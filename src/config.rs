@@ -3,7 +3,7 @@
 
 use crate::classify::{OverrideNote, Verdict};
 use crate::model::{Category, Risk};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Deserialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -118,8 +118,7 @@ impl Config {
         if !required && !path.exists() {
             return Ok(Config::default());
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::ingest::read_small_text(&path)?;
         Self::parse(&text, &path)
     }
 

@@ -3,7 +3,7 @@
 
 use crate::classify::Verdict;
 use crate::model::Category;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,8 +24,7 @@ fn yes() -> bool {
 
 /// Read a labels file; every bad line is reported with its number.
 pub fn read_labels(path: &Path) -> Result<Vec<(Label, Category)>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::ingest::read_small_text(path)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {

@@ -132,6 +132,13 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
+/// The text of a file toolcat is given besides tool definitions (a configuration, a
+/// policy to check, a labels file, a client configuration, a template), with the same cap
+/// as an input file: a device or an endless pipe is an error, not a memory blow-up.
+pub fn read_small_text(path: &Path) -> anyhow::Result<String> {
+    read_text(path).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message))
+}
+
 /// Everything `reader` gives, or `None` when that is more than `cap` bytes (an endless
 /// device or pipe included). `len` is the expected length, when known.
 fn read_capped(reader: impl std::io::Read, cap: u64, len: u64) -> std::io::Result<Option<Vec<u8>>> {

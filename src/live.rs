@@ -318,8 +318,7 @@ pub fn package_of(spec: &StdioSpec) -> Option<(String, Option<String>)> {
 /// (`servers`, with `type`), by name. `${env:VAR}` and `${VAR}` in values are replaced from
 /// the environment, as those clients do.
 pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::ingest::read_small_text(path)?;
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| anyhow!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))?;
     let (key, servers) = ["mcpServers", "servers"]

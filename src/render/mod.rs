@@ -90,8 +90,7 @@ impl Templates {
                     DEFAULTS.iter().map(|d| d.0).collect::<Vec<_>>().join(", ")
                 );
             }
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading template {}", path.display()))?;
+            let text = crate::ingest::read_small_text(&path).context("reading a template")?;
             t.files.insert(name, text);
         }
         Ok(t)
