@@ -682,6 +682,9 @@ fn cmd_build(
     options: crate::site::Options,
     config: &Config,
 ) -> Result<u8> {
+    if let Some(dir) = templates {
+        crate::site::refuse_input_inside(out, "templates folder", dir)?;
+    }
     let templates = match templates {
         Some(dir) => crate::render::Templates::with_overrides(dir)?,
         None => crate::render::Templates::default(),

@@ -407,6 +407,7 @@ pub fn build(
     options: Options,
 ) -> Result<Stats> {
     refuse_foreign(out, options.force)?;
+    refuse_input_inside(out, "catalogue", catalog_dir)?;
     let files = catalog::list(catalog_dir)?;
     let cx = Builder::new(config, templates)?;
     if !options.full && state_path(out).exists() {
@@ -791,6 +792,26 @@ fn refuse_foreign(out: &Path, force: bool) -> Result<()> {
         anyhow::bail!(
             "{} is not empty and was not written by toolcat build (it has no {MARKER}): \
              refusing to replace it; pass --force to replace it anyway",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuse to build into a directory that holds one of the build's inputs: a full build
+/// replaces the output directory whole, so the input would be deleted with it (`--force`
+/// does not change that).
+pub fn refuse_input_inside(out: &Path, what: &str, input: &Path) -> Result<()> {
+    let (Ok(out_dir), Ok(input_dir)) = (out.canonicalize(), input.canonicalize()) else {
+        // An output that does not exist yet holds nothing; a missing input is reported
+        // when it is read.
+        return Ok(());
+    };
+    if input_dir.starts_with(&out_dir) {
+        bail!(
+            "the {what} {} is inside the output directory {}: a build replaces that \
+             directory whole and would delete it; choose an --out outside it",
+            input.display(),
             out.display()
         );
     }

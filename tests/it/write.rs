@@ -127,3 +127,65 @@ fn an_ingest_whose_write_fails_partway_ingests_nothing_and_leaves_no_temporary_f
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_dir(&cat).unwrap().count(), 2);
 }
+
+#[test]
+fn a_build_never_replaces_a_folder_that_holds_its_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one");
+    std::fs::create_dir(&one).unwrap();
+    std::fs::copy(
+        bundled_catalog().join("mcp-server-time.json"),
+        one.join("mcp-server-time.json"),
+    )
+    .unwrap();
+    let o = toolcat(dir.path(), &["build", "--catalog", "one", "--out", "site"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The catalogue (or the templates) kept inside the site, or the site written over the
+    // folder that holds the catalogue: a full build would delete them with the old site.
+    let catalog = dir.path().join("site/catalog");
+    std::fs::create_dir(&catalog).unwrap();
+    std::fs::copy(
+        one.join("mcp-server-time.json"),
+        catalog.join("mcp-server-time.json"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("site/tpl")).unwrap();
+    for args in [
+        &[
+            "build",
+            "--catalog",
+            "site/catalog",
+            "--out",
+            "site",
+            "--full",
+        ][..],
+        &[
+            "build",
+            "--catalog",
+            "site/catalog",
+            "--out",
+            "./site/",
+            "--force",
+        ],
+        &[
+            "build",
+            "--catalog",
+            "one",
+            "--out",
+            "site",
+            "--templates",
+            "site/tpl",
+        ],
+        &["build", "--catalog", "one", "--out", ".", "--force"],
+    ] {
+        let o = toolcat(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("is inside the output directory"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(catalog.join("mcp-server-time.json").is_file(), "{args:?}");
+        assert!(one.join("mcp-server-time.json").is_file(), "{args:?}");
+    }
+}
