@@ -604,8 +604,11 @@ fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> Result<()> {
     let mut changes = Vec::with_capacity(servers.len());
     if !dry_run && !servers.is_empty() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        // Ctrl-C while the temporary files are written leaves none behind.
+        crate::interrupt::catch();
     }
     for server in servers {
+        crate::interrupt::check().context("nothing was ingested")?;
         let path = catalog::server_path(dir, &server.server.slug);
         let existed = path.exists();
         let old = if existed {
@@ -1215,7 +1218,9 @@ fn cmd_policy(
         };
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut batch = crate::write::Batch::default();
+        crate::interrupt::catch();
         for s in &catalog.servers {
+            crate::interrupt::check().context("no policy was written")?;
             let path = dir.join(format!("{}.{}", s.server.slug, dialect.extension()));
             batch
                 .write(&path, policy_of(s).as_bytes())

@@ -3,7 +3,8 @@
 //! previous site; an incremental one stopped before it writes leaves the site and its
 //! state as they were, and one stopped while writing says the site may be partly
 //! updated), and the program exits with status 130. Without [`catch`], a signal ends the
-//! process at once and leaves a staging directory behind.
+//! process at once and leaves a staging directory behind. `ingest` and `policy --all`
+//! catch them too while they write their temporary files, and then write nothing.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

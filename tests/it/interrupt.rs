@@ -1,4 +1,5 @@
-//! Ctrl-C during a build: the build stops, cleans up as after any failure, and exits 130.
+//! Ctrl-C during a build or while ingest writes: toolcat stops, cleans up as after any
+//! failure, and exits 130.
 
 use crate::common::{bundled_catalog, stderr, tree};
 use std::path::Path;
@@ -17,9 +18,16 @@ fn catches_sigint(pid: u32) -> bool {
 /// Start `toolcat build` in `dir`, send it SIGINT once it catches the signal, and return
 /// its output.
 fn build_interrupted(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--catalog", "cat", "--out", "site"];
+    args.extend(extra);
+    interrupted(dir, &args)
+}
+
+/// Start toolcat with `args` in `dir`, send it SIGINT once it catches the signal, and
+/// return its output.
+fn interrupted(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_toolcat"))
-        .args(["build", "--catalog", "cat", "--out", "site"])
-        .args(extra)
+        .args(args)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -40,7 +48,7 @@ fn build_interrupted(dir: &Path, extra: &[&str]) -> std::process::Output {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn ctrl_c_stops_a_build_cleanly_and_the_next_build_completes() {
+fn ctrl_c_stops_a_build_or_an_ingest_cleanly() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     // Enough tools that the build is still rendering when the signal comes.
@@ -80,4 +88,15 @@ fn ctrl_c_stops_a_build_cleanly_and_the_next_build_completes() {
     let o = crate::common::toolcat(dir, &["build", "--catalog", "cat", "--out", "site"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("for 3000 tools"), "{}", stderr(&o));
+
+    // An ingest stopped while it writes its temporary files ingests nothing and leaves
+    // none of them.
+    let o = interrupted(dir, &["ingest", "--catalog", "new", "cat"]);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing was ingested"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(dir.join("new")).unwrap().count(), 0);
 }
