@@ -185,6 +185,7 @@ where
         );
     }
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    remove_leftovers(parent, &name, target);
     let pid = std::process::id();
     let staging_path = parent.join(format!("{name}.toolcat-staging-{pid}"));
     if staging_path.exists() {
@@ -206,6 +207,34 @@ where
         target,
         &parent.join(format!("{name}.toolcat-old-{pid}")),
     )
+}
+
+/// Remove the staging and set-aside directories that builds of `target` killed outright
+/// (SIGKILL, a crash, a power cut) left beside it: those named for a process that no longer
+/// runs. Only while `target` exists: a build killed between its two renames leaves the
+/// site only in them, and they are kept for a person to pick from. Linux only (it asks
+/// `/proc` whether the process runs); best effort.
+fn remove_leftovers(parent: &Path, name: &str, target: &Path) {
+    if !cfg!(target_os = "linux") || !target.is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(name)) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix(".toolcat-staging-")
+            .or_else(|| rest.strip_prefix(".toolcat-old-"))
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let dead = pid.is_some_and(|p| !Path::new("/proc").join(p).exists());
+        if dead && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn swap_in(staging: &Path, target: &Path, old: &Path) -> Result<()> {

@@ -189,3 +189,52 @@ fn a_build_never_replaces_a_folder_that_holds_its_inputs() {
         assert!(one.join("mcp-server-time.json").is_file(), "{args:?}");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn leftovers_of_builds_killed_outright_are_removed_while_the_site_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one");
+    std::fs::create_dir(&one).unwrap();
+    std::fs::copy(
+        bundled_catalog().join("mcp-server-time.json"),
+        one.join("mcp-server-time.json"),
+    )
+    .unwrap();
+    // No process has a number past the kernel's largest (4,194,304); this test's does run.
+    let dead = [
+        "site.toolcat-staging-999999999",
+        "site.toolcat-old-999999999",
+    ];
+    let kept = [
+        format!("site.toolcat-staging-{}", std::process::id()),
+        "site.toolcat-staging-x1".to_string(),
+        "other.toolcat-staging-999999999".to_string(),
+    ];
+    for d in dead.iter().copied().chain(kept.iter().map(String::as_str)) {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        std::fs::write(dir.path().join(d).join("index.html"), "left").unwrap();
+    }
+    // Without the site, a build killed between its renames may have left it only there.
+    let build = || {
+        toolcat(
+            dir.path(),
+            &["build", "--catalog", "one", "--out", "site", "--full"],
+        )
+    };
+    assert!(build().status.success());
+    for d in dead.iter().copied().chain(kept.iter().map(String::as_str)) {
+        assert!(
+            dir.path().join(d).is_dir(),
+            "{d} kept while there was no site"
+        );
+    }
+    let o = build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for d in dead {
+        assert!(!dir.path().join(d).exists(), "{d} removed");
+    }
+    for d in &kept {
+        assert!(dir.path().join(d).join("index.html").is_file(), "{d} kept");
+    }
+}
