@@ -23,6 +23,18 @@ pub fn toolcat(dir: &Path, args: &[&str]) -> Output {
         .expect("the toolcat binary runs")
 }
 
+/// A catalogue of one small bundled server (`mcp-server-time`) in `dir/one`.
+pub fn one_server_catalog(dir: &Path) -> PathBuf {
+    let one = dir.join("one");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::copy(
+        bundled_catalog().join("mcp-server-time.json"),
+        one.join("mcp-server-time.json"),
+    )
+    .unwrap();
+    one
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

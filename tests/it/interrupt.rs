@@ -56,13 +56,7 @@ fn ctrl_c_stops_a_build_or_an_ingest_cleanly() {
     for server in toolcat::synth::generate(&corpus, 150, 3_000, 1) {
         toolcat::catalog::write_server(&dir.join("cat"), &server).unwrap();
     }
-    let one = dir.join("one");
-    std::fs::create_dir(&one).unwrap();
-    std::fs::copy(
-        bundled_catalog().join("mcp-server-time.json"),
-        one.join("mcp-server-time.json"),
-    )
-    .unwrap();
+    crate::common::one_server_catalog(dir);
     let o = crate::common::toolcat(dir, &["build", "--catalog", "one", "--out", "site"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let old = tree(&dir.join("site"));

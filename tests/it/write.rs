@@ -1,6 +1,6 @@
 //! The build is atomic: a failed build leaves the previous site untouched.
 
-use crate::common::{bundled_catalog, stderr, toolcat, tree};
+use crate::common::{bundled_catalog, one_server_catalog, stderr, toolcat, tree};
 use std::process::{Command, Output};
 use toolcat::config::Config;
 
@@ -131,13 +131,7 @@ fn an_ingest_whose_write_fails_partway_ingests_nothing_and_leaves_no_temporary_f
 #[test]
 fn a_build_never_replaces_a_folder_that_holds_its_inputs() {
     let dir = tempfile::tempdir().unwrap();
-    let one = dir.path().join("one");
-    std::fs::create_dir(&one).unwrap();
-    std::fs::copy(
-        bundled_catalog().join("mcp-server-time.json"),
-        one.join("mcp-server-time.json"),
-    )
-    .unwrap();
+    let one = one_server_catalog(dir.path());
     let o = toolcat(dir.path(), &["build", "--catalog", "one", "--out", "site"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // The catalogue (or the templates) kept inside the site, or the site written over the
@@ -194,13 +188,7 @@ fn a_build_never_replaces_a_folder_that_holds_its_inputs() {
 #[test]
 fn leftovers_of_builds_killed_outright_are_removed_while_the_site_stands() {
     let dir = tempfile::tempdir().unwrap();
-    let one = dir.path().join("one");
-    std::fs::create_dir(&one).unwrap();
-    std::fs::copy(
-        bundled_catalog().join("mcp-server-time.json"),
-        one.join("mcp-server-time.json"),
-    )
-    .unwrap();
+    one_server_catalog(dir.path());
     // No process has a number past the kernel's largest (4,194,304); this test's does run.
     let dead = [
         "site.toolcat-staging-999999999",
