@@ -1198,6 +1198,21 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
     }
 }
 
+/// Refuse to write policies into the catalogue folder: the next command would read them as
+/// catalogue files, and one named `<server>.json` would replace that server's file.
+fn refuse_catalog_folder(folder: &Path, catalog_dir: &Path) -> Result<()> {
+    if let (Ok(a), Ok(b)) = (folder.canonicalize(), catalog_dir.canonicalize()) {
+        if a == b {
+            bail!(
+                "{} is the catalogue folder: policies written there would be read as catalogue \
+                 files, or replace them; choose another --out",
+                folder.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn cmd_policy(
     server: Option<&str>,
     all: bool,
@@ -1216,6 +1231,7 @@ fn cmd_policy(
         let Some(dir) = out else {
             bail!("--all writes one file per server: give the directory with --out DIR");
         };
+        refuse_catalog_folder(dir, catalog_dir)?;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut batch = crate::write::Batch::default();
         crate::interrupt::catch();
@@ -1251,6 +1267,8 @@ fn cmd_policy(
     };
     let text = policy_of(s);
     if let Some(path) = out {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        refuse_catalog_folder(folder.unwrap_or(Path::new(".")), catalog_dir)?;
         crate::write::write_file_atomic(path, text.as_bytes())?;
         eprintln!("wrote {}", path.display());
     } else {

@@ -419,3 +419,59 @@ fn a_very_long_tool_name_is_written_as_an_explicit_key() {
     let (listed, _) = intercept_names(&yaml);
     assert!(listed.contains(&long) && listed.contains(&"get_thing".to_string()));
 }
+
+#[test]
+fn policies_are_never_written_into_the_catalogue_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = crate::common::one_server_catalog(dir.path());
+    let file = cat.join("mcp-server-time.json");
+    let before = std::fs::read(&file).unwrap();
+    for args in [
+        &[
+            "policy",
+            "--all",
+            "--format",
+            "gateway",
+            "--catalog",
+            "one",
+            "--out",
+            "one",
+        ][..],
+        &["policy", "--all", "--catalog", "one", "--out", "./one/"],
+        &[
+            "policy",
+            "mcp-server-time",
+            "--format",
+            "gateway",
+            "--catalog",
+            "one",
+            "--out",
+            "one/mcp-server-time.json",
+        ],
+    ] {
+        let o = toolcat(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("is the catalogue folder"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{args:?}");
+        assert_eq!(std::fs::read_dir(&cat).unwrap().count(), 1, "{args:?}");
+    }
+    let o = toolcat(
+        dir.path(),
+        &[
+            "policy",
+            "--all",
+            "--catalog",
+            "one",
+            "--out",
+            "one/policies",
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "a folder inside it is not read as the catalogue"
+    );
+}
