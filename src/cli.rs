@@ -1088,6 +1088,9 @@ fn cmd_check(
     if dumps.is_empty() && !live.any() {
         bail!("nothing to check: give dumps, or --stdio, --url or --mcp-config");
     }
+    if let Some(path) = &opts.output {
+        refuse_catalog_folder(folder_of(path), catalog_dir, "--output")?;
+    }
     let baseline = catalog::load(catalog_dir)?;
     let naming = Naming {
         server,
@@ -1198,19 +1201,27 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
     }
 }
 
-/// Refuse to write policies into the catalogue folder: the next command would read them as
-/// catalogue files, and one named `<server>.json` would replace that server's file.
-fn refuse_catalog_folder(folder: &Path, catalog_dir: &Path) -> Result<()> {
+/// Refuse to write outputs (policies, reports) into the catalogue folder: the next command
+/// would read them as catalogue files, and one named `<server>.json` would replace that
+/// server's file. `flag` names the option that chose the folder.
+fn refuse_catalog_folder(folder: &Path, catalog_dir: &Path, flag: &str) -> Result<()> {
     if let (Ok(a), Ok(b)) = (folder.canonicalize(), catalog_dir.canonicalize()) {
         if a == b {
             bail!(
-                "{} is the catalogue folder: policies written there would be read as catalogue \
-                 files, or replace them; choose another --out",
+                "{} is the catalogue folder: files written there would be read as catalogue \
+                 files, or replace them; choose another {flag}",
                 folder.display()
             );
         }
     }
     Ok(())
+}
+
+/// The folder a file is written into.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 fn cmd_policy(
@@ -1231,7 +1242,7 @@ fn cmd_policy(
         let Some(dir) = out else {
             bail!("--all writes one file per server: give the directory with --out DIR");
         };
-        refuse_catalog_folder(dir, catalog_dir)?;
+        refuse_catalog_folder(dir, catalog_dir, "--out")?;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut batch = crate::write::Batch::default();
         crate::interrupt::catch();
@@ -1267,8 +1278,7 @@ fn cmd_policy(
     };
     let text = policy_of(s);
     if let Some(path) = out {
-        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        refuse_catalog_folder(folder.unwrap_or(Path::new(".")), catalog_dir)?;
+        refuse_catalog_folder(folder_of(path), catalog_dir, "--out")?;
         crate::write::write_file_atomic(path, text.as_bytes())?;
         eprintln!("wrote {}", path.display());
     } else {

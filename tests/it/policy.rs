@@ -421,7 +421,7 @@ fn a_very_long_tool_name_is_written_as_an_explicit_key() {
 }
 
 #[test]
-fn policies_are_never_written_into_the_catalogue_folder() {
+fn policies_and_reports_are_never_written_into_the_catalogue_folder() {
     let dir = tempfile::tempdir().unwrap();
     let cat = crate::common::one_server_catalog(dir.path());
     let file = cat.join("mcp-server-time.json");
@@ -452,7 +452,7 @@ fn policies_are_never_written_into_the_catalogue_folder() {
         let o = toolcat(dir.path(), args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(
-            stderr(&o).contains("is the catalogue folder"),
+            stderr(&o).contains("is the catalogue folder: files written there"),
             "{args:?}: {}",
             stderr(&o)
         );
@@ -474,4 +474,26 @@ fn policies_are_never_written_into_the_catalogue_folder() {
         o.status.success(),
         "a folder inside it is not read as the catalogue"
     );
+
+    // The CI gate's report neither.
+    let o = toolcat(
+        dir.path(),
+        &[
+            "check",
+            "--catalog",
+            "one",
+            "--format",
+            "json",
+            "--output",
+            "one/report.json",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("choose another --output"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!cat.join("report.json").exists());
 }
