@@ -35,6 +35,13 @@ pub fn one_server_catalog(dir: &Path) -> PathBuf {
     one
 }
 
+/// Run toolcat with `args` in `dir` and check that it refuses, exit status 2, saying `why`.
+pub fn assert_refused(dir: &Path, args: &[&str], why: &str) {
+    let o = toolcat(dir, args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

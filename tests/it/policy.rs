@@ -449,12 +449,10 @@ fn policies_and_reports_are_never_written_into_the_catalogue_folder() {
             "one/mcp-server-time.json",
         ],
     ] {
-        let o = toolcat(dir.path(), args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&o).contains("is the catalogue folder: files written there"),
-            "{args:?}: {}",
-            stderr(&o)
+        crate::common::assert_refused(
+            dir.path(),
+            args,
+            "is the catalogue folder: files written there",
         );
         assert_eq!(std::fs::read(&file).unwrap(), before, "{args:?}");
         assert_eq!(std::fs::read_dir(&cat).unwrap().count(), 1, "{args:?}");

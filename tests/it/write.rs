@@ -172,13 +172,7 @@ fn a_build_never_replaces_a_folder_that_holds_its_inputs() {
         ],
         &["build", "--catalog", "one", "--out", ".", "--force"],
     ] {
-        let o = toolcat(dir.path(), args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&o).contains("is inside the output directory"),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+        crate::common::assert_refused(dir.path(), args, "is inside the output directory");
         assert!(catalog.join("mcp-server-time.json").is_file(), "{args:?}");
         assert!(one.join("mcp-server-time.json").is_file(), "{args:?}");
     }
