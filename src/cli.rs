@@ -748,16 +748,17 @@ fn cmd_classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) 
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
+        // Invisible, direction-changing and control characters (C1 ones included, which
+        // `serde_json` writes raw) become `\u` escapes: the values are the same, and a
+        // terminal shows them instead of obeying them.
         Format::Jsonl => {
             for (s, t, v) in &rows {
-                serde_json::to_writer(
-                    &mut out,
-                    &Line {
-                        server: &s.server.slug,
-                        tool: &t.name,
-                        verdict: v,
-                    },
-                )?;
+                let line = serde_json::to_string(&Line {
+                    server: &s.server.slug,
+                    tool: &t.name,
+                    verdict: v,
+                })?;
+                out.write_all(crate::markdown::escape_invisible(&line).as_bytes())?;
                 out.write_all(b"\n")?;
             }
         }
@@ -770,7 +771,8 @@ fn cmd_classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) 
                     verdict: v,
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &lines)?;
+            let text = serde_json::to_string_pretty(&lines)?;
+            out.write_all(crate::markdown::escape_invisible(&text).as_bytes())?;
             out.write_all(b"\n")?;
         }
         Format::Text => {

@@ -399,3 +399,32 @@ proptest::proptest! {
         }
     }
 }
+
+/// `classify --format json` and `jsonl`, read in a terminal, show control, invisible and
+/// direction-changing characters as `\u` escapes (`serde_json` writes C1 controls and
+/// U+202E raw); the values are unchanged.
+#[test]
+fn classify_json_escapes_what_a_terminal_would_obey() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\u{202e}x";
+    let description = "Deletes \u{9b}31m things\u{200b}.";
+    let input = json!({"tools": [{"name": name, "description": description}]});
+    std::fs::write(dir.path().join("in.json"), input.to_string()).unwrap();
+    for format in ["json", "jsonl"] {
+        let o = toolcat(dir.path(), &["classify", "in.json", "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert_eq!(
+            toolcat::markdown::find_invisible(&out),
+            None,
+            "{format}: {out}"
+        );
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        let line = if format == "json" { &v[0] } else { &v };
+        assert_eq!(line["tool"], name);
+        assert!(line["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("\u{9b}31m"));
+    }
+}
