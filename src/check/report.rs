@@ -3,6 +3,7 @@
 //! workflow annotations.
 
 use super::{Finding, Kind};
+use crate::markdown::visible;
 use crate::model::Risk;
 use crate::policy::counted;
 use serde_json::{json, Value};
@@ -124,29 +125,32 @@ impl Report {
                 let tool = f
                     .tool
                     .as_deref()
-                    .map(|t| format!(" {}", crate::markdown::visible(t)))
+                    .map(|t| format!(" {}", visible(t)))
                     .unwrap_or_default();
                 let ignored = f
                     .ignored
                     .as_deref()
                     .map(|r| format!(" [ignored: {r}]"))
                     .unwrap_or_default();
+                // Messages, pointers and changes quote the definitions (and a live server's
+                // own error): their control and invisible characters are shown, never sent
+                // to the terminal.
                 let _ = writeln!(
                     out,
                     "  {} {} {}{tool}: {}{ignored}",
                     paint(f.severity, &format!("{:<8}", f.severity.as_str())),
                     f.code,
                     f.kind,
-                    f.message
+                    visible(&f.message)
                 );
                 for c in &f.changes {
                     let at = c
                         .pointer
                         .as_deref()
-                        .map(|p| format!(" {p}"))
+                        .map(|p| format!(" {}", visible(p)))
                         .unwrap_or_default();
                     let br = if c.breaking { " (breaking)" } else { "" };
-                    let _ = writeln!(out, "      {}{at}: {}{br}", c.field, c.change);
+                    let _ = writeln!(out, "      {}{at}: {}{br}", c.field, visible(&c.change));
                 }
             }
         }
@@ -409,8 +413,11 @@ fn code(s: &str) -> String {
     }
 }
 
+/// Text for a workflow command: control and invisible characters shown (GitHub's log
+/// obeys ANSI sequences), then `%`, CR and LF escaped as the command syntax wants.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    visible(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -476,3 +476,40 @@ fn definition_text_in_the_markdown_report_is_inert() {
         }
     }
 }
+
+/// A definition's control characters (ANSI sequences, C1 controls) and bidi characters in a
+/// changed tool's name, parameter keys or description never reach the terminal or
+/// GitHub's log: the text and GitHub formats show them as markers.
+#[test]
+fn text_and_github_reports_show_control_characters_instead_of_sending_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\u{1b}[31mRED";
+    let old = serde_json::json!({"tools": [{"name": name, "description": "Reads.",
+        "inputSchema": {"type": "object", "properties": {"p\u{1b}[8m": {"type": "string"}}}}]});
+    let new = serde_json::json!({"tools": [{"name": name,
+        "description": "Runs \u{1b}]0;pwned\u{7} \u{9b}31m \u{202e} commands.",
+        "inputSchema": {"type": "object", "properties": {"cmd\u{1b}[1m": {"type": "string"}}}}]});
+    std::fs::write(dir.path().join("old.json"), old.to_string()).unwrap();
+    std::fs::write(dir.path().join("new.json"), new.to_string()).unwrap();
+    for (format, shown) in [("text", "cmd⟨U+001B⟩[1m"), ("github", "evil⟨U+001B⟩[2J")] {
+        let o = toolcat(
+            dir.path(),
+            &[
+                "diff",
+                "old.json",
+                "new.json",
+                "--format",
+                format,
+                "--fail-on",
+                "none",
+            ],
+        );
+        let out = stdout(&o);
+        assert!(out.contains(shown), "{format}: {out}");
+        assert_eq!(
+            toolcat::markdown::find_invisible(&out),
+            None,
+            "{format}: {out:?}"
+        );
+    }
+}
