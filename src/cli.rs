@@ -417,7 +417,7 @@ fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Server>> {
         match ingest::read_file(file, naming) {
             Ok((server, diags)) => {
                 for d in diags {
-                    eprintln!("warning: {d}");
+                    eprintln!("warning: {}", crate::markdown::visible(&d.to_string()));
                 }
                 servers.push(server);
             }
@@ -590,7 +590,10 @@ fn live_servers(
                 servers.push(server);
             }
             Err(e) => {
-                eprintln!("error: server {name}: {e:#}");
+                eprintln!(
+                    "error: server {name}: {}",
+                    crate::markdown::visible(&format!("{e:#}"))
+                );
                 failed.push((name, format!("{e:#}")));
             }
         }
@@ -882,8 +885,10 @@ fn cmd_eval(labels: &Path, dir: &Path, config: &Config) -> Result<u8> {
         let tool = server.tools.iter().find(|x| x.name == t)?;
         Some(verdict(config, server, tool))
     });
-    stdout_line(&report.text())?;
-    stdout_line(&annotation_agreement(&catalog, config))?;
+    stdout_line(&crate::markdown::visible(&report.text()))?;
+    stdout_line(&crate::markdown::visible(&annotation_agreement(
+        &catalog, config,
+    )))?;
     Ok(0)
 }
 

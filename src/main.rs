@@ -12,7 +12,9 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            // An error may quote a definition or a server's answer: its control characters
+            // are shown, not sent to the terminal.
+            eprintln!("error: {}", toolcat::markdown::visible(&format!("{e:#}")));
             if toolcat::interrupt::is_interrupted(&e) {
                 // The shells' status for a program ended by SIGINT.
                 return ExitCode::from(130);

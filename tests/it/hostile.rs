@@ -402,7 +402,7 @@ proptest::proptest! {
 
 /// `classify --format json` and `jsonl`, read in a terminal, show control, invisible and
 /// direction-changing characters as `\u` escapes (`serde_json` writes C1 controls and
-/// U+202E raw); the values are unchanged.
+/// U+202E raw), and its warnings show them as markers; the values are unchanged.
 #[test]
 fn classify_json_escapes_what_a_terminal_would_obey() {
     let dir = tempfile::tempdir().unwrap();
@@ -413,6 +413,13 @@ fn classify_json_escapes_what_a_terminal_would_obey() {
     for format in ["json", "jsonl"] {
         let o = toolcat(dir.path(), &["classify", "in.json", "--format", format]);
         assert!(o.status.success(), "{}", stderr(&o));
+        // The warning that the tool has no input schema names it: shown, not obeyed.
+        assert!(
+            stderr(&o).contains("evil⟨U+001B⟩[2J⟨U+202E⟩x"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(toolcat::markdown::find_invisible(&stderr(&o)), None);
         let out = stdout(&o);
         assert_eq!(
             toolcat::markdown::find_invisible(&out),
