@@ -1197,7 +1197,11 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
     let text = crate::ingest::read_small_text(file).context("reading the policy")?;
     let problems = crate::policy::check::check(&text);
     for p in &problems {
-        stdout_line(&format!("{}:{p}", file.display()))?;
+        // A problem quotes the checked file, which may come from anyone.
+        stdout_line(&crate::markdown::visible(&format!(
+            "{}:{p}",
+            file.display()
+        )))?;
     }
     if problems.is_empty() {
         eprintln!("{}: a valid Intercept policy", file.display());

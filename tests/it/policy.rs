@@ -254,6 +254,12 @@ fn policy_command_writes_checks_and_explains_its_errors() {
     );
     let o = toolcat(dir.path(), &["policy", "--check", "missing.yaml"]);
     assert_eq!(o.status.code(), Some(2));
+    // A problem quotes the file: its control characters are shown, not sent.
+    let hostile = "version: \"1\"\ntools:\n  t:\n    rules:\n      - name: x\n        action: bogus\u{1b}[2J\n";
+    std::fs::write(dir.path().join("hostile.yaml"), hostile).unwrap();
+    let o = toolcat(dir.path(), &["policy", "--check", "hostile.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("bogus⟨U+001B⟩[2J"), "{}", stdout(&o));
     // A file nesting a collection every two bytes is one problem, not a stack overflow.
     std::fs::write(dir.path().join("deep.yaml"), "- ".repeat(100_000) + "x").unwrap();
     let o = toolcat(dir.path(), &["policy", "--check", "deep.yaml"]);
