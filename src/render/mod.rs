@@ -111,12 +111,17 @@ impl Templates {
                 existing[0].display()
             );
         }
+        // All or none: a failed write leaves edited templates as they were.
+        let mut batch = crate::write::Batch::default();
         let mut written = Vec::new();
         for (name, text) in DEFAULTS {
             let path = dir.join(name);
-            crate::write::write_file_atomic(&path, text.as_bytes())?;
+            batch
+                .write(&path, text.as_bytes())
+                .context("no template was written")?;
             written.push(path);
         }
+        batch.commit()?;
         Ok(written)
     }
 

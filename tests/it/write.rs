@@ -220,3 +220,29 @@ fn leftovers_of_builds_killed_outright_are_removed_while_the_site_stands() {
         assert!(dir.path().join(d).join("index.html").is_file(), "{d} kept");
     }
 }
+
+#[test]
+fn init_templates_whose_write_fails_partway_changes_no_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = dir.path().join("tpl");
+    let o = toolcat(dir.path(), &["init-templates", "tpl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Templates a person edited, then `--force` with the larger ones (over 4 KB) too big
+    // to write: none is replaced.
+    for e in std::fs::read_dir(&tpl).unwrap() {
+        std::fs::write(e.unwrap().path(), "edited").unwrap();
+    }
+    let before = tree(&tpl);
+    let o = toolcat_with_file_limit(dir.path(), 4, &["init-templates", "tpl", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no template was written"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        tree(&tpl) == before,
+        "the edited templates are as they were"
+    );
+    assert_eq!(std::fs::read_dir(&tpl).unwrap().count(), before.len());
+}
