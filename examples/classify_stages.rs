@@ -3,8 +3,10 @@
 //! tool (its context: schema walk, phrase scan, name words) and for each rule, over
 //! 20,000 synthetic tools (or the bundled catalogue with `--bundled`). `classify, warm` times
 //! the classification as a build does it: a server's tools right after its file is parsed.
+//! With `--hot`, the same first 100 tools are used over and over, so they stay in the CPU's
+//! caches: what the code costs without waiting on memory.
 //!
-//! `cargo run --release --example classify_stages [-- --bundled]`. One thread; the
+//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot]`. One thread; the
 //! throughput figures of record come from `cargo bench --bench classify` and `--bench scale`.
 
 #[global_allocator]
@@ -30,7 +32,17 @@ fn main() {
     } else {
         toolcat::synth::generate(&corpus, 1_250, 20_000, 7).collect()
     };
-    let tools: Vec<&Tool> = servers.iter().flat_map(|s| &s.tools).collect();
+    let mut tools: Vec<&Tool> = servers.iter().flat_map(|s| &s.tools).collect();
+    if std::env::args().any(|a| a == "--hot") {
+        let count = tools.len();
+        tools = tools
+            .iter()
+            .take(100)
+            .cycle()
+            .take(count)
+            .copied()
+            .collect();
+    }
     let rounds = CALLS.div_ceil(tools.len()).max(3);
     let per_tool = |f: &dyn Fn(&Tool)| {
         let start = Instant::now();

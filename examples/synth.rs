@@ -115,7 +115,11 @@ fn hugo_pages(dir: &std::path::Path, server: &toolcat::model::Server) {
     let folder = dir.join("content/tools").join(&server.server.slug);
     std::fs::create_dir_all(&folder).expect("a Hugo section");
     for (n, tool) in server.tools.iter().enumerate() {
-        let schema = tool.input_schema.clone().unwrap_or_default();
+        let schema = tool
+            .input_schema
+            .as_ref()
+            .map(toolcat::json::Json::to_value)
+            .unwrap_or_default();
         let required: Vec<&str> = schema["required"]
             .as_array()
             .map(|r| r.iter().filter_map(|v| v.as_str()).collect())

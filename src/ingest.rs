@@ -9,6 +9,7 @@
 //!   lines that are not JSON (servers log to stdout) are skipped;
 //! - a bare array of tools, in the MCP shape or Docker's older `arguments` shape.
 
+use crate::json::Json;
 use crate::model::{Annotations, Server, ServerInfo, Tool};
 use crate::schema::escape_pointer;
 use serde_json::{Map, Value};
@@ -424,16 +425,20 @@ impl Reader<'_> {
                 "name" => {}
                 "title" => tool.title = self.opt_string(value, at(key))?,
                 "description" => tool.description = self.opt_string(value, at(key))?,
-                "inputSchema" => tool.input_schema = Some(self.schema(value, at(key))?),
+                "inputSchema" => {
+                    self.schema(value, at(key))?;
+                    tool.input_schema = Some(Json::from(value));
+                }
                 "outputSchema" if !value.is_null() => {
-                    tool.output_schema = Some(self.schema(value, at(key))?);
+                    self.schema(value, at(key))?;
+                    tool.output_schema = Some(value.clone());
                 }
                 "annotations" if !value.is_null() => {
                     tool.annotations = Some(self.annotations(value, at(key))?);
                 }
                 "_meta" => tool.meta = Some(value.clone()),
                 "arguments" if !obj.contains_key("inputSchema") => {
-                    tool.input_schema = Some(self.docker_arguments(value, at(key))?);
+                    tool.input_schema = Some(Json::from(self.docker_arguments(value, at(key))?));
                 }
                 _ => {
                     tool.extra.insert(key.clone(), value.clone());
@@ -457,9 +462,10 @@ impl Reader<'_> {
         }
     }
 
-    fn schema(&self, v: &Value, pointer: Option<String>) -> Result<Value, InputError> {
+    /// Check that a schema is an object.
+    fn schema(&self, v: &Value, pointer: Option<String>) -> Result<(), InputError> {
         match v {
-            Value::Object(_) => Ok(v.clone()),
+            Value::Object(_) => Ok(()),
             _ => Err(self.error(
                 pointer,
                 format!("schema must be a JSON object, found {}", kind(v)),
@@ -634,7 +640,7 @@ mod tests {
     #[test]
     fn docker_arguments_become_a_schema() {
         let s = parse(r#"[{"name":"a","arguments":[{"name":"q","type":"string","desc":"Query"},{"name":"n","type":"integer","optional":true}]}]"#).unwrap();
-        let schema = s.tools[0].input_schema.as_ref().unwrap();
+        let schema = s.tools[0].input_schema.as_ref().unwrap().to_value();
         assert_eq!(schema["required"], serde_json::json!(["q"]));
         assert_eq!(schema["properties"]["q"]["description"], "Query");
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod eval;
 pub mod ingest;
 pub mod interrupt;
+pub mod json;
 pub mod live;
 pub mod markdown;
 pub mod model;

@@ -4,6 +4,7 @@
 //! server sent is kept (unknown fields in `extra`, hints that are not booleans in the
 //! annotations' `extra`), and schemas stay raw JSON values.
 
+use crate::json::{Json, JsonRef};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -46,8 +47,9 @@ pub struct Tool {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `None` only for inputs (such as some Docker catalogue files) that carry no schema.
+    /// Kept flat ([`Json`]): the classifier walks it for every tool.
     #[serde(rename = "inputSchema", skip_serializing_if = "Option::is_none")]
-    pub input_schema: Option<Value>,
+    pub input_schema: Option<Json>,
     #[serde(rename = "outputSchema", skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,7 +113,7 @@ impl Tool {
             name: name.to_string(),
             title: None,
             description: None,
-            input_schema: Some(serde_json::json!({"type": "object"})),
+            input_schema: Some(serde_json::json!({"type": "object"}).into()),
             output_schema: None,
             annotations: None,
             meta: None,
@@ -154,6 +156,7 @@ enum Field<'a> {
     Str(&'a str),
     Bool(bool),
     Value(&'a Value),
+    Json(JsonRef<'a>),
     Map(BTreeMap<&'a str, Field<'a>>),
 }
 
@@ -169,7 +172,10 @@ fn sorted_fields(t: &Tool) -> BTreeMap<&str, Field<'_>> {
     let optional = [
         ("title", t.title.as_deref().map(Field::Str)),
         ("description", t.description.as_deref().map(Field::Str)),
-        ("inputSchema", t.input_schema.as_ref().map(Field::Value)),
+        (
+            "inputSchema",
+            t.input_schema.as_ref().map(|s| Field::Json(s.root())),
+        ),
         ("outputSchema", t.output_schema.as_ref().map(Field::Value)),
         ("_meta", t.meta.as_ref().map(Field::Value)),
     ];
@@ -385,7 +391,8 @@ mod tests {
         let mut t = Tool::named("x");
         t.title = Some("T".into());
         t.description = Some("d".into());
-        t.input_schema = Some(json!({"type": "object", "properties": {"q": {"type": "string"}}}));
+        t.input_schema =
+            Some(json!({"type": "object", "properties": {"q": {"type": "string"}}}).into());
         t.output_schema = Some(json!({"type": "object"}));
         t.meta = Some(json!({"k": "v"}));
         t.extra.insert("zeta".into(), json!([1, {"b": 1, "a": 2}]));

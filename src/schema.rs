@@ -5,7 +5,7 @@
 //! document). Network refs are never fetched. Depth and the number of parameters are
 //! bounded and `$ref` cycles are cut, so a hostile schema cannot blow the stack or memory.
 
-use serde_json::{Map, Value};
+use crate::json::{Id, Json, JsonRef};
 use std::borrow::Cow;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
@@ -23,13 +23,11 @@ pub struct Param<'a> {
     /// The last segment of the path: the property's own name.
     pub key: &'a str,
     /// The property's schema, with a local `$ref` followed.
-    pub schema: &'a Value,
-    /// The whole input schema, for `$ref`s further down.
-    root: &'a Value,
+    pub schema: JsonRef<'a>,
     pub required: bool,
     /// The description (or else the title) beside the `$ref` or on the schema it names.
     pub description: &'a str,
-    pub default: Option<&'a Value>,
+    pub default: Option<JsonRef<'a>>,
     /// 0 for top-level parameters.
     pub depth: usize,
 }
@@ -37,11 +35,11 @@ pub struct Param<'a> {
 impl<'a> Param<'a> {
     /// Human-readable type: `string`, `integer | null`, `array<string>`, `object`...
     pub fn ty(&self) -> String {
-        type_name(self.schema, self.root, 0)
+        type_name(self.schema, self.schema.doc().root(), 0)
     }
 
     /// The values an `enum`, a `const`, `anyOf` consts or array items with an enum allow.
-    pub fn enum_values(&self) -> Vec<&'a Value> {
+    pub fn enum_values(&self) -> Vec<JsonRef<'a>> {
         let mut out = Vec::new();
         enum_values(self.schema, &mut out, 0);
         out
@@ -94,8 +92,8 @@ fn push_span(text: &mut String, s: &str) -> (u32, u32) {
 }
 
 /// Walk `schema` and list its parameters in declaration order (sorted keys).
-pub fn params(schema: Option<&Value>) -> Params<'_> {
-    let Some(root) = schema else {
+pub fn params(schema: Option<&Json>) -> Params<'_> {
+    let Some(root) = schema.map(Json::root) else {
         return Params::default();
     };
     let mut walker = Walker {
@@ -105,7 +103,7 @@ pub fn params(schema: Option<&Value>) -> Params<'_> {
         pointer: String::new(),
         name: String::new(),
     };
-    if let Some(props) = root.get("properties").and_then(Value::as_object) {
+    if let Some(props) = root.get("properties").filter(|p| p.is_object()) {
         walker.out.params.reserve(props.len());
         walker.out.text.reserve(props.len() * 32);
     }
@@ -114,7 +112,7 @@ pub fn params(schema: Option<&Value>) -> Params<'_> {
 }
 
 struct Walker<'a> {
-    root: &'a Value,
+    root: JsonRef<'a>,
     out: Params<'a>,
     ref_stack: Vec<&'a str>,
     /// Pointer and dotted name of where the walk is, grown and cut back as it goes.
@@ -123,18 +121,23 @@ struct Walker<'a> {
 }
 
 /// The keywords of one schema object the walk reads, gathered in one pass over its keys.
+/// It holds [`Id`]s (4 bytes each) rather than handles: it is copied around a lot.
 #[derive(Default, Clone, Copy)]
-struct Fields<'a> {
-    // References to the `Value`s themselves keep this small: it is passed around a lot.
-    reference: Option<&'a String>,
-    properties: Option<&'a Map<String, Value>>,
-    required: Option<&'a Vec<Value>>,
-    items: Option<&'a Value>,
-    /// `allOf`, `anyOf`, `oneOf`.
-    branches: [Option<&'a Vec<Value>>; 3],
-    description: Option<&'a String>,
-    title: Option<&'a String>,
-    default: Option<&'a Value>,
+struct Fields {
+    /// A string.
+    reference: Option<Id>,
+    /// An object.
+    properties: Option<Id>,
+    /// An array.
+    required: Option<Id>,
+    /// An object.
+    items: Option<Id>,
+    /// `allOf`, `anyOf`, `oneOf`: arrays.
+    branches: [Option<Id>; 3],
+    /// Strings.
+    description: Option<Id>,
+    title: Option<Id>,
+    default: Option<Id>,
 }
 
 /// Objects with more keys than this are looked up key by key rather than scanned, so a
@@ -143,13 +146,13 @@ const SCAN_KEYS: usize = 16;
 
 const BRANCH_KEYWORDS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
 
-impl<'a> Fields<'a> {
-    fn of(schema: &'a Value) -> Self {
+impl Fields {
+    fn of(schema: JsonRef<'_>) -> Self {
         let mut f = Fields::default();
-        let Value::Object(map) = schema else {
+        let Some(members) = schema.as_object() else {
             return f;
         };
-        if map.len() > SCAN_KEYS {
+        if members.len() > SCAN_KEYS {
             let keys = [
                 "$ref",
                 "properties",
@@ -160,68 +163,76 @@ impl<'a> Fields<'a> {
                 "default",
             ];
             for key in keys.into_iter().chain(BRANCH_KEYWORDS) {
-                if let Some(v) = map.get(key) {
+                if let Some(v) = schema.get(key) {
                     f.set(key, v);
                 }
             }
         } else {
-            for (k, v) in map {
+            for (k, v) in members {
                 f.set(k, v);
             }
         }
         f
     }
 
-    fn set(&mut self, key: &str, v: &'a Value) {
+    fn set(&mut self, key: &str, v: JsonRef<'_>) {
+        let id = Some(v.id());
+        let string = || id.filter(|_| v.as_str().is_some());
+        let array = || id.filter(|_| v.as_array().is_some());
+        let object = || id.filter(|_| v.is_object());
         match key {
-            "$ref" => self.reference = string(v),
-            "properties" => self.properties = v.as_object(),
-            "required" => self.required = v.as_array(),
-            "items" => self.items = Some(v).filter(|i| i.is_object()),
-            "allOf" => self.branches[0] = v.as_array(),
-            "anyOf" => self.branches[1] = v.as_array(),
-            "oneOf" => self.branches[2] = v.as_array(),
-            "description" => self.description = string(v),
-            "title" => self.title = string(v),
-            "default" => self.default = Some(v),
+            "$ref" => self.reference = string(),
+            "properties" => self.properties = object(),
+            "required" => self.required = array(),
+            "items" => self.items = object(),
+            "allOf" => self.branches[0] = array(),
+            "anyOf" => self.branches[1] = array(),
+            "oneOf" => self.branches[2] = array(),
+            "description" => self.description = string(),
+            "title" => self.title = string(),
+            "default" => self.default = id,
             _ => {}
         }
-    }
-
-    fn has_properties(&self) -> bool {
-        self.properties.is_some_and(|p| !p.is_empty())
-    }
-
-    /// The subschemas of `allOf`, `anyOf` and `oneOf`: keyword, index, subschema.
-    fn branches(&self) -> impl Iterator<Item = (&'static str, usize, &'a Value)> + 'a {
-        let lists = self.branches;
-        BRANCH_KEYWORDS
-            .into_iter()
-            .zip(lists)
-            .flat_map(|(c, list)| {
-                list.map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, b)| (c, i, b))
-            })
-    }
-}
-
-fn string(v: &Value) -> Option<&String> {
-    match v {
-        Value::String(s) => Some(s),
-        _ => None,
     }
 }
 
 /// A schema with its `$ref` followed: the schema, its fields, and the ref it went through.
-type Resolved<'a> = (&'a Value, Fields<'a>, Option<&'a str>);
+type Resolved<'a> = (JsonRef<'a>, Fields, Option<&'a str>);
 
 impl<'a> Walker<'a> {
+    fn at(&self, id: Option<Id>) -> Option<JsonRef<'a>> {
+        id.map(|id| self.root.doc().at(id))
+    }
+
+    fn text(&self, id: Option<Id>) -> Option<&'a str> {
+        self.at(id).and_then(JsonRef::as_str)
+    }
+
+    fn has_properties(&self, f: &Fields) -> bool {
+        self.at(f.properties).is_some_and(|p| !p.is_empty())
+    }
+
+    /// The subschemas of `allOf`, `anyOf` and `oneOf`: keyword, index, subschema.
+    fn branches(
+        &self,
+        f: &Fields,
+    ) -> impl Iterator<Item = (&'static str, usize, JsonRef<'a>)> + 'a {
+        let doc = self.root.doc();
+        BRANCH_KEYWORDS
+            .into_iter()
+            .zip(f.branches)
+            .flat_map(move |(c, list)| {
+                list.and_then(|id| doc.at(id).as_array())
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(move |(i, b)| (c, i, b))
+            })
+    }
+
     /// Follow a local `$ref`; `None` for non-local, missing or cyclic refs.
-    fn resolve(&mut self, schema: &'a Value, fields: Fields<'a>) -> Option<Resolved<'a>> {
-        let Some(reference) = fields.reference.map(String::as_str) else {
+    fn resolve(&mut self, schema: JsonRef<'a>, fields: Fields) -> Option<Resolved<'a>> {
+        let Some(reference) = self.text(fields.reference) else {
             return Some((schema, fields, None));
         };
         let Some(pointer) = reference.strip_prefix('#') else {
@@ -250,7 +261,7 @@ impl<'a> Walker<'a> {
     }
 
     /// List the properties of an object schema at the current location.
-    fn object(&mut self, schema: &'a Value, depth: usize) {
+    fn object(&mut self, schema: JsonRef<'a>, depth: usize) {
         if depth > MAX_DEPTH {
             self.out.truncated = true;
             return;
@@ -259,9 +270,14 @@ impl<'a> Walker<'a> {
             return;
         };
         self.ref_stack.extend(pushed);
-        let required = fields.required.map(Vec::as_slice).unwrap_or_default();
-        for (key, prop) in fields.properties.into_iter().flatten() {
-            let is_required = required.iter().any(|v| v.as_str() == Some(key));
+        let required = self.at(fields.required).and_then(JsonRef::as_array);
+        let properties = self.at(fields.properties).and_then(JsonRef::as_object);
+        for (key, prop) in properties.into_iter().flatten() {
+            let is_required = required
+                .clone()
+                .into_iter()
+                .flatten()
+                .any(|v| v.as_str() == Some(key));
             let (pointer_len, name_len) = (self.pointer.len(), self.name.len());
             self.pointer.push_str("/properties/");
             push_escaped(&mut self.pointer, key);
@@ -273,7 +289,7 @@ impl<'a> Walker<'a> {
             self.pointer.truncate(pointer_len);
             self.name.truncate(name_len);
         }
-        for (keyword, i, branch) in fields.branches() {
+        for (keyword, i, branch) in self.branches(&fields) {
             let index = i.to_string();
             self.at_pointer(&["/", keyword, "/", &index], |w| {
                 w.object(branch, depth + 1);
@@ -284,7 +300,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn property(&mut self, key: &'a str, prop: &'a Value, required: bool, depth: usize) {
+    fn property(&mut self, key: &'a str, prop: JsonRef<'a>, required: bool, depth: usize) {
         if self.out.params.len() >= MAX_PARAMS {
             self.out.truncated = true;
             return;
@@ -293,12 +309,13 @@ impl<'a> Walker<'a> {
         let declared = Fields::of(prop);
         let resolved = self.resolve(prop, declared);
         let (schema, fields) = resolved.map_or((prop, declared), |(s, f, _)| (s, f));
-        let description = declared
-            .description
-            .or(fields.description)
-            .or(declared.title)
-            .or(fields.title)
-            .map_or("", String::as_str);
+        let description = self
+            .text(declared.description)
+            .or(self.text(fields.description))
+            .or(self.text(declared.title))
+            .or(self.text(fields.title))
+            .unwrap_or("");
+        let default = self.at(declared.default.or(fields.default));
         let text = &mut self.out.text;
         let name_at = push_span(text, &self.name);
         let pointer_at = push_span(text, &self.pointer);
@@ -307,10 +324,9 @@ impl<'a> Walker<'a> {
             pointer_at,
             key,
             schema,
-            root: self.root,
             required,
             description,
-            default: declared.default.or(fields.default),
+            default,
             depth,
         });
         if let Some(resolved) = resolved {
@@ -322,18 +338,18 @@ impl<'a> Walker<'a> {
     fn nested(&mut self, resolved: Resolved<'a>, depth: usize) {
         let (schema, fields, pushed) = resolved;
         self.ref_stack.extend(pushed);
-        if fields.has_properties() {
+        if self.has_properties(&fields) {
             self.object(schema, depth);
-        } else if let Some(items) = fields.items {
+        } else if let Some(items) = self.at(fields.items) {
             let item = self.resolve(items, Fields::of(items));
-            if item.is_some_and(|(_, f, _)| f.has_properties()) {
+            if item.is_some_and(|(_, f, _)| self.has_properties(&f)) {
                 let name_len = self.name.len();
                 self.name.push_str("[]");
                 self.at_pointer(&["/items"], |w| w.object(items, depth));
                 self.name.truncate(name_len);
             }
         } else {
-            for (keyword, i, branch) in fields.branches() {
+            for (keyword, i, branch) in self.branches(&fields) {
                 if let Some(r) = self.resolve(branch, Fields::of(branch)) {
                     let index = i.to_string();
                     self.at_pointer(&["/", keyword, "/", &index], |w| w.nested(r, depth + 1));
@@ -363,11 +379,11 @@ fn push_escaped(out: &mut String, key: &str) {
 
 /// Collect enum values; `anyOf: [{const: a}, {const: b}]` is an enum too, and so are
 /// array items with an enum.
-fn enum_values<'a>(schema: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+fn enum_values<'a>(schema: JsonRef<'a>, out: &mut Vec<JsonRef<'a>>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+    if let Some(values) = schema.get("enum").and_then(JsonRef::as_array) {
         out.extend(values);
         return;
     }
@@ -387,36 +403,37 @@ fn enum_values<'a>(schema: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
 }
 
 /// The subschemas of `anyOf`, then of `oneOf`: the alternatives a value may match.
-fn alternatives(schema: &Value) -> impl Iterator<Item = &Value> {
-    ["anyOf", "oneOf"].into_iter().flat_map(|key| {
+fn alternatives(schema: JsonRef<'_>) -> impl Iterator<Item = JsonRef<'_>> {
+    ["anyOf", "oneOf"].into_iter().flat_map(move |key| {
         schema
             .get(key)
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+            .and_then(JsonRef::as_array)
+            .into_iter()
+            .flatten()
     })
 }
 
 /// A short, readable type for a property schema.
-fn type_name(schema: &Value, root: &Value, depth: usize) -> String {
+fn type_name(schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize) -> String {
     if depth > 4 {
         return "any".into();
     }
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+    if let Some(r) = schema.get("$ref").and_then(JsonRef::as_str) {
         return match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
             Some(target) if target != schema => type_name(target, root, depth + 1),
             _ => "object".into(),
         };
     }
-    let mut names: Vec<String> = match schema.get("type") {
-        Some(Value::String(t)) => vec![single_type(t, schema, root, depth)],
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|t| single_type(t, schema, root, depth))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let ty = schema.get("type");
+    let mut names: Vec<String> =
+        match (ty.and_then(JsonRef::as_str), ty.and_then(JsonRef::as_array)) {
+            (Some(t), _) => vec![single_type(t, schema, root, depth)],
+            (_, Some(ts)) => ts
+                .filter_map(JsonRef::as_str)
+                .map(|t| single_type(t, schema, root, depth))
+                .collect(),
+            _ => Vec::new(),
+        };
     if names.is_empty() {
         for branch in alternatives(schema) {
             let n = type_name(branch, root, depth + 1);
@@ -437,7 +454,7 @@ fn type_name(schema: &Value, root: &Value, depth: usize) -> String {
     names.join(" | ")
 }
 
-fn single_type(t: &str, schema: &Value, root: &Value, depth: usize) -> String {
+fn single_type(t: &str, schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize) -> String {
     if t == "array" {
         if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
             return format!("array<{}>", type_name(items, root, depth + 1));
@@ -475,6 +492,7 @@ mod tests {
                 "self": {"$ref": "#/$defs/Opts"}
             }}}
         });
+        let schema = Json::from(schema);
         let p = params(Some(&schema));
         let names: Vec<_> = p.params.iter().map(|q| p.name(q)).collect();
         assert_eq!(
@@ -483,9 +501,17 @@ mod tests {
             "cycle through `self` is cut after one level"
         );
         assert!(p.params[1].required && p.params[1].depth == 1);
-        assert_eq!(p.params[1].default, Some(&json!(false)));
+        assert_eq!(
+            p.params[1].default.map(JsonRef::to_value),
+            Some(json!(false))
+        );
         assert_eq!(p.params[4].ty(), "array<string>");
-        assert_eq!(p.params[4].enum_values(), [&json!("a"), &json!("b")]);
+        let values: Vec<_> = p.params[4]
+            .enum_values()
+            .into_iter()
+            .map(JsonRef::to_value)
+            .collect();
+        assert_eq!(values, [json!("a"), json!("b")]);
         assert_eq!(p.pointer(&p.params[1]), "/properties/opts/properties/force");
     }
 
@@ -495,6 +521,7 @@ mod tests {
         for _ in 0..500 {
             s = json!({"type": "object", "properties": {"a": s}});
         }
+        let s = Json::from(s);
         let p = params(Some(&s));
         assert!(p.truncated);
         assert!(p.params.len() <= MAX_DEPTH + 2);
@@ -503,6 +530,7 @@ mod tests {
     #[test]
     fn nullable_union_type() {
         let s = json!({"properties": {"x": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}});
+        let s = Json::from(s);
         assert_eq!(params(Some(&s)).params[0].ty(), "integer | null");
     }
 }

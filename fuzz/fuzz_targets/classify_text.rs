@@ -16,7 +16,7 @@ fuzz_target!(|text: &str| {
         "properties": {
             key: {"type": "string", "description": param, "enum": [value, "delete"]},
         },
-    }));
+    }).into());
     let v = toolcat::classify::classify(&tool);
     assert!(!v.evidence.is_empty() || v.rules.is_empty());
     assert_eq!(v, toolcat::classify::classify(&tool));

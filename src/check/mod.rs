@@ -367,11 +367,15 @@ pub fn field_changes(old: &Tool, new: &Tool) -> Vec<FieldChange> {
         });
     }
     let schema = |s: &Option<serde_json::Value>| s.clone().unwrap_or(serde_json::Value::Null);
+    let input = |s: &Option<crate::json::Json>| {
+        s.as_ref()
+            .map_or(serde_json::Value::Null, crate::json::Json::to_value)
+    };
     for (field, a, b) in [
         (
             "inputSchema",
-            schema(&old.input_schema),
-            schema(&new.input_schema),
+            input(&old.input_schema),
+            input(&new.input_schema),
         ),
         (
             "outputSchema",

@@ -379,10 +379,27 @@ pub fn estimated_tokens(tools: &[&Tool]) -> usize {
     count.0.div_ceil(4)
 }
 
-fn json_inline(v: &serde_json::Value) -> String {
-    visible(&match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn json_inline(v: crate::json::JsonRef<'_>) -> String {
+    match v.as_str() {
+        Some(s) => visible(s),
+        None => visible(&serde_json::to_string(&v).unwrap_or_default()),
+    }
+}
+
+/// A schema as indented JSON for a tool page, clipped, with invisible characters shown.
+fn pretty(v: Option<&impl Serialize>) -> Option<String> {
+    v.map(|v| {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        let (shown, cut) = clip(&text);
+        let mut shown = visible(shown);
+        if cut {
+            let _ = write!(
+                shown,
+                "\n… ({} bytes in all; the whole schema is in the server's API file)",
+                text.len()
+            );
+        }
+        shown
     })
 }
 
@@ -638,21 +655,6 @@ impl<'r> Renderer<'r> {
                 effect: ev.effect.to_string(),
             })
             .collect();
-        let pretty = |v: &Option<serde_json::Value>| {
-            v.as_ref().map(|v| {
-                let text = serde_json::to_string_pretty(v).unwrap_or_default();
-                let (shown, cut) = clip(&text);
-                let mut shown = visible(shown);
-                if cut {
-                    let _ = write!(
-                        shown,
-                        "\n… ({} bytes in all; the whole schema is in the server's API file)",
-                        text.len()
-                    );
-                }
-                shown
-            })
-        };
         let (description, description_cut) = clip(t.tool.description());
         let questions = Self::questions(e, t);
         let category = t.verdict.category;
@@ -708,8 +710,8 @@ impl<'r> Renderer<'r> {
         );
         ctx.insert("params_truncated", &params.truncated);
         ctx.insert("hints", &hints(t.tool));
-        ctx.insert("input_schema", &pretty(&t.tool.input_schema));
-        ctx.insert("output_schema", &pretty(&t.tool.output_schema));
+        ctx.insert("input_schema", &pretty(t.tool.input_schema.as_ref()));
+        ctx.insert("output_schema", &pretty(t.tool.output_schema.as_ref()));
         ctx.insert("fingerprint", &t.fingerprint);
         ctx.insert("faq_json_ld", &data::faq_json_ld(&questions));
         ctx.insert("questions", &questions);
@@ -727,7 +729,7 @@ mod tests {
     fn estimated_tokens_are_a_quarter_of_the_json_bytes_rounded_up() {
         let mut a = Tool::named("search_issues");
         a.description = Some("Search issues ✓".into());
-        a.input_schema = Some(serde_json::json!({"type": "object"}));
+        a.input_schema = Some(serde_json::json!({"type": "object"}).into());
         let b = Tool::named("x");
         let bytes =
             serde_json::to_string(&a).unwrap().len() + serde_json::to_string(&b).unwrap().len();

@@ -225,7 +225,7 @@ proptest! {
                 "action": {"type": "string", "enum": [value, "list"]},
                 "path": {"type": "string", "description": key},
             }
-        }));
+        }).into());
         let verdict = classify(&tool);
         prop_assert!(!verdict.evidence.is_empty() || verdict.rules.is_empty());
         let _ = toolcat::policy::decide(&tool, &verdict, &toolcat::policy::Options::default());

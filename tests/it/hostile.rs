@@ -363,7 +363,7 @@ proptest::proptest! {
         tool.input_schema = Some(json!({
             "type": "object",
             "properties": {key.clone(): {"type": "string", "description": param_description, "default": key}},
-        }));
+        }).into());
         // A second tool whose name differs only in case and punctuation, for slug collisions.
         let twin = Tool::named(&format!("{}_", name.to_uppercase()));
         let server = Server {

@@ -51,7 +51,7 @@ fn docker_catalogue_shapes() {
         .iter()
         .find(|t| t.name == "add_config_row")
         .unwrap();
-    let schema = add.input_schema.as_ref().unwrap();
+    let schema = add.input_schema.as_ref().unwrap().to_value();
     assert_eq!(schema["properties"]["component_id"]["type"], "string");
     let required = schema["required"].as_array().unwrap();
     assert!(required.iter().any(|r| r == "component_id"));
