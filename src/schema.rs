@@ -516,6 +516,63 @@ mod tests {
     }
 
     #[test]
+    fn objects_with_many_keys_are_read_as_objects_with_few() {
+        let with_junk = |extra: usize| {
+            let pad = |mut v: serde_json::Value| {
+                for i in 0..extra {
+                    v[format!("x{i:02}")] = json!(i);
+                }
+                v
+            };
+            let schema = json!({
+                "type": "object",
+                "properties": {
+                    "opts": pad(json!({"$ref": "#/$defs/O", "description": "Options"})),
+                    "list": pad(json!({"type": "array", "items": pad(json!({
+                        "properties": {"id": {"type": "string", "enum": ["a", "b"]}}
+                    }))})),
+                },
+                "$defs": {"O": pad(json!({
+                    "required": ["force"],
+                    "anyOf": [{"properties": {"mode": {"title": "Mode"}}}],
+                    "properties": {"force": pad(json!({"type": "boolean", "default": false}))},
+                }))},
+            });
+            let schema = Json::from(pad(schema));
+            let p = params(Some(&schema));
+            p.params
+                .iter()
+                .map(|q| {
+                    let default = q.default.map(|d| d.to_value().to_string());
+                    format!(
+                        "{}|{}|{}|{}|{default:?}|{}|{}",
+                        p.name(q),
+                        p.pointer(q),
+                        q.description,
+                        q.required,
+                        q.enum_values().len(),
+                        q.ty()
+                    )
+                })
+                .collect::<Vec<String>>()
+        };
+        let few = with_junk(0);
+        let expected = [
+            "list|/properties/list||false|None|0|array<object>",
+            "list[].id|/properties/list/items/properties/id||false|None|2|string",
+            "opts|/properties/opts|Options|false|None|0|object",
+            "opts.force|/properties/opts/properties/force||true|Some(\"false\")|0|boolean",
+            "opts.mode|/properties/opts/anyOf/0/properties/mode|Mode|false|None|0|any",
+        ];
+        assert_eq!(few, expected);
+        assert_eq!(
+            with_junk(20),
+            few,
+            "looked up key by key past {SCAN_KEYS} keys"
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_bounded() {
         let mut s = json!({"type": "string"});
         for _ in 0..500 {
