@@ -258,6 +258,20 @@ impl<'a> JsonRef<'a> {
             .map(move |m| (&doc.text[m.key.range()], self.to(m.value)))
     }
 
+    /// Whether this is an array that holds the string `s`.
+    pub fn contains_str(self, s: &str) -> bool {
+        let Node::Array(span) = self.node() else {
+            return false;
+        };
+        let doc = self.doc;
+        doc.items[span.range()]
+            .iter()
+            .any(|&i| match &doc.nodes[i as usize] {
+                Node::String(t) => &doc.text[t.range()] == s,
+                _ => false,
+            })
+    }
+
     /// The number of members of an object or elements of an array; 0 for anything else.
     pub fn len(self) -> usize {
         match self.node() {

@@ -213,21 +213,23 @@ impl<'a> Walker<'a> {
     }
 
     /// The subschemas of `allOf`, `anyOf` and `oneOf`: keyword, index, subschema.
-    fn branches(
-        &self,
-        f: &Fields,
-    ) -> impl Iterator<Item = (&'static str, usize, JsonRef<'a>)> + 'a {
-        let doc = self.root.doc();
-        BRANCH_KEYWORDS
-            .into_iter()
-            .zip(f.branches)
-            .flat_map(move |(c, list)| {
-                list.and_then(|id| doc.at(id).as_array())
+    fn branches(&self, f: &Fields) -> Vec<(&'static str, usize, JsonRef<'a>)> {
+        let mut out = Vec::new();
+        // Most schemas have none: no iterator machinery for them.
+        if f.branches.iter().all(Option::is_none) {
+            return out;
+        }
+        for (keyword, list) in BRANCH_KEYWORDS.into_iter().zip(f.branches) {
+            let items = self.at(list).and_then(JsonRef::as_array);
+            out.extend(
+                items
                     .into_iter()
                     .flatten()
                     .enumerate()
-                    .map(move |(i, b)| (c, i, b))
-            })
+                    .map(|(i, b)| (keyword, i, b)),
+            );
+        }
+        out
     }
 
     /// Follow a local `$ref`; `None` for non-local, missing or cyclic refs.
@@ -270,14 +272,10 @@ impl<'a> Walker<'a> {
             return;
         };
         self.ref_stack.extend(pushed);
-        let required = self.at(fields.required).and_then(JsonRef::as_array);
+        let required = self.at(fields.required);
         let properties = self.at(fields.properties).and_then(JsonRef::as_object);
         for (key, prop) in properties.into_iter().flatten() {
-            let is_required = required
-                .clone()
-                .into_iter()
-                .flatten()
-                .any(|v| v.as_str() == Some(key));
+            let is_required = required.is_some_and(|r| r.contains_str(key));
             let (pointer_len, name_len) = (self.pointer.len(), self.name.len());
             self.pointer.push_str("/properties/");
             push_escaped(&mut self.pointer, key);
@@ -309,12 +307,15 @@ impl<'a> Walker<'a> {
         let declared = Fields::of(prop);
         let resolved = self.resolve(prop, declared);
         let (schema, fields) = resolved.map_or((prop, declared), |(s, f, _)| (s, f));
-        let description = self
-            .text(declared.description)
-            .or(self.text(fields.description))
-            .or(self.text(declared.title))
-            .or(self.text(fields.title))
-            .unwrap_or("");
+        let description = [
+            declared.description,
+            fields.description,
+            declared.title,
+            fields.title,
+        ]
+        .into_iter()
+        .find_map(|id| self.text(id))
+        .unwrap_or("");
         let default = self.at(declared.default.or(fields.default));
         let text = &mut self.out.text;
         let name_at = push_span(text, &self.name);
