@@ -211,10 +211,6 @@ impl<'a> JsonRef<'a> {
         JsonRef { doc: self.doc, at }
     }
 
-    pub fn is_null(self) -> bool {
-        matches!(self.node(), Node::Null)
-    }
-
     pub fn is_object(self) -> bool {
         matches!(self.node(), Node::Object(_))
     }
