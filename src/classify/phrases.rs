@@ -69,14 +69,25 @@ pub struct PhraseHit {
     pub end: usize,
 }
 
+/// The phrase automaton of every registered list, as a table walked one byte at a time.
+///
+/// It is a copy of an Aho-Corasick DFA (states reached from the start, renumbered so
+/// match states come first, bytes folded into classes that no state tells apart). Entries
+/// are premultiplied by the class count and the table has 2^16 entries, so one step is two
+/// loads with no bounds check: every `u16` index is in range.
 struct Combined {
-    dfa: DFA,
+    table: Box<[u16; 1 << 16]>,
+    class: [u8; 256],
+    /// Entries at or past this one are not match states.
+    match_limit: u16,
+    start: u16,
+    /// The matches of match state `i` (`i` premultiplied, divided back):
+    /// `matches[offsets[i]..offsets[i + 1]]`, as (list, phrase length, whole text).
+    offsets: Vec<u32>,
+    matches: Vec<(u16, u16, bool)>,
     /// Length of the longest needle.
     longest: usize,
-    /// The list each pattern belongs to.
-    list_of: Vec<usize>,
-    /// The lists searched past the cut.
-    whole_text: Vec<usize>,
+    classes: u16,
 }
 
 fn build<'n>(needles: impl IntoIterator<Item = &'n str>) -> AhoCorasick {
@@ -92,11 +103,6 @@ fn combined() -> &'static Combined {
     static C: OnceLock<Combined> = OnceLock::new();
     C.get_or_init(|| {
         let lists = super::rules::PHRASE_LISTS;
-        let list_of = lists
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| l.needles.iter().map(move |_| i))
-            .collect();
         let needles = || lists.iter().flat_map(|l| l.needles.iter().copied());
         let dfa = DFA::builder()
             .ascii_case_insensitive(true)
@@ -104,17 +110,98 @@ fn combined() -> &'static Combined {
             .prefilter(false)
             .build(needles())
             .expect("phrase lists are plain strings");
-        let longest = needles().map(str::len).max().unwrap_or(1);
-        let whole_text = super::rules::WHOLE_TEXT_LISTS
+        let list_of: Vec<usize> = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| l.needles.iter().map(move |_| i))
+            .collect();
+        let whole_text: Vec<usize> = super::rules::WHOLE_TEXT_LISTS
             .iter()
             .filter_map(|l| index_of(l))
             .collect();
-        Combined {
-            dfa,
-            longest,
-            list_of,
-            whole_text,
+        let longest = needles().map(str::len).max().unwrap_or(1);
+        tabulate(&dfa, &list_of, &whole_text, longest)
+            .expect("the phrase automaton fits a 16-bit table (a unit test checks it)")
+    })
+}
+
+/// Copy `dfa` into a [`Combined`] table; `None` if it does not fit 2^16 entries.
+fn tabulate(
+    dfa: &DFA,
+    list_of: &[usize],
+    whole_text: &[usize],
+    longest: usize,
+) -> Option<Combined> {
+    let start = dfa.start_state(Anchored::No).ok()?;
+    // Every state reachable from the start.
+    let mut states = vec![start];
+    let mut seen = std::collections::HashMap::from([(start, 0usize)]);
+    let mut at = 0;
+    while at < states.len() {
+        let s = states[at];
+        for b in 0..=255u8 {
+            let next = dfa.next_state(Anchored::No, s, b);
+            if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(next) {
+                e.insert(states.len());
+                states.push(next);
+            }
         }
+        at += 1;
+    }
+    // Match states first, in a stable order.
+    states.sort_by_key(|&s| (!dfa.is_match(s), seen[&s]));
+    let local: std::collections::HashMap<StateID, usize> =
+        states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    // Bytes that every state sends to the same place share a class.
+    let mut class = [0u8; 256];
+    let mut signatures: Vec<Vec<usize>> = Vec::new();
+    for b in 0..=255u8 {
+        let sig: Vec<usize> = states
+            .iter()
+            .map(|&s| local[&dfa.next_state(Anchored::No, s, b)])
+            .collect();
+        let c = signatures
+            .iter()
+            .position(|x| *x == sig)
+            .unwrap_or_else(|| {
+                signatures.push(sig);
+                signatures.len() - 1
+            });
+        class[usize::from(b)] = u8::try_from(c).ok()?;
+    }
+    let classes = signatures.len();
+    if states.len() * classes > 1 << 16 {
+        return None;
+    }
+    let mut table = vec![0u16; 1 << 16].into_boxed_slice();
+    for (c, sig) in signatures.iter().enumerate() {
+        for (s, &next) in sig.iter().enumerate() {
+            table[s * classes + c] = u16::try_from(next * classes).ok()?;
+        }
+    }
+    let match_states = states.iter().take_while(|&&s| dfa.is_match(s)).count();
+    let (mut offsets, mut matches) = (vec![0u32], Vec::new());
+    for &s in &states[..match_states] {
+        for k in 0..dfa.match_len(s) {
+            let pattern = dfa.match_pattern(s, k);
+            let list = list_of[pattern.as_usize()];
+            matches.push((
+                u16::try_from(list).ok()?,
+                u16::try_from(dfa.pattern_len(pattern)).ok()?,
+                whole_text.contains(&list),
+            ));
+        }
+        offsets.push(u32::try_from(matches.len()).ok()?);
+    }
+    Some(Combined {
+        table: table.try_into().ok()?,
+        class,
+        match_limit: u16::try_from(match_states * classes).ok()?,
+        start: u16::try_from(local[&start] * classes).ok()?,
+        offsets,
+        matches,
+        longest,
+        classes: u16::try_from(classes).ok()?,
     })
 }
 
@@ -132,70 +219,134 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     let c = combined();
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
-    let mut record = |sid: StateID, end: usize| {
-        for k in 0..c.dfa.match_len(sid) {
-            let pattern = c.dfa.match_pattern(sid, k);
-            let list = c.list_of[pattern.as_usize()];
-            if end <= cut || c.whole_text.contains(&list) {
-                let start = end - c.dfa.pattern_len(pattern);
-                hits.push(PhraseHit { list, start, end });
+    let mut record = |state: u16, end: usize| {
+        let i = usize::from(state / c.classes);
+        let (from, to) = (c.offsets[i] as usize, c.offsets[i + 1] as usize);
+        for &(list, len, whole_text) in &c.matches[from..to] {
+            if end <= cut || whole_text {
+                let start = end - usize::from(len);
+                hits.push(PhraseHit {
+                    list: usize::from(list),
+                    start,
+                    end,
+                });
             }
         }
     };
-    let Ok(start) = c.dfa.start_state(Anchored::No) else {
-        return hits;
-    };
     // Each step of a walk waits on the one before, so independent walks over parts of
-    // the text, interleaved, go several times faster than one.
+    // the text, interleaved two by two, go several times faster than one. A part's walk
+    // starts `longest - 1` bytes early, so it sees every phrase that ends in its part, and
+    // it reports only those.
     let n = bytes.len();
-    let longest = c.longest;
-    if n >= 64 * longest {
-        walk::<4>(&c.dfa, start, bytes, longest, &mut record);
-    } else if n >= 4 * longest {
-        walk::<2>(&c.dfa, start, bytes, longest, &mut record);
+    let count = if n >= 16 * c.longest {
+        4
+    } else if n >= 4 * c.longest {
+        2
     } else {
-        walk::<1>(&c.dfa, start, bytes, longest, &mut record);
+        1
+    };
+    let part = |w: usize| Part {
+        from: (w * n / count).saturating_sub(c.longest - 1),
+        report: w * n / count,
+        end: (w + 1) * n / count,
+    };
+    match count {
+        4 => walk_four(c, bytes, [part(0), part(1), part(2), part(3)], &mut record),
+        2 => walk_two(c, bytes, part(0), part(1), &mut record),
+        _ => walk_one(c, bytes, part(0), c.start, &mut record),
     }
     hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
     hits
 }
 
-/// Walk the DFA over `bytes` in `W` interleaved parts, calling `record` at every match
-/// state with the end of the match. A part's walk starts `longest - 1` bytes early, so it
-/// sees every phrase that ends in its part, and it reports only those.
-fn walk<const W: usize>(
-    dfa: &DFA,
-    start: StateID,
-    bytes: &[u8],
-    longest: usize,
-    record: &mut impl FnMut(StateID, usize),
-) {
-    let n = bytes.len();
-    let part = n / W;
-    let bound = |w: usize| if w == W { n } else { w * part };
-    let from: [usize; W] = std::array::from_fn(|w| bound(w).saturating_sub(longest - 1));
-    let mut state = [start; W];
-    // Every part's walk is at least `part` bytes long.
-    for k in 0..part {
-        for w in 0..W {
-            let at = from[w] + k;
-            state[w] = dfa.next_state(Anchored::No, state[w], bytes[at]);
-            if dfa.is_match(state[w]) && at >= bound(w) {
-                record(state[w], at + 1);
+/// The bytes `from..end` of a text walked from the start state; matches ending before
+/// `report` belong to the part before.
+#[derive(Clone, Copy)]
+struct Part {
+    from: usize,
+    report: usize,
+    end: usize,
+}
+
+impl Combined {
+    #[inline]
+    fn step(&self, state: u16, byte: u8) -> u16 {
+        // A `u16` index is always inside the table: no bounds check.
+        self.table[usize::from(state.wrapping_add(u16::from(self.class[usize::from(byte)])))]
+    }
+}
+
+/// Walk two parts side by side (two chains of dependent loads in flight), then finish
+/// the longer one alone.
+fn walk_two(c: &Combined, bytes: &[u8], a: Part, b: Part, record: &mut impl FnMut(u16, usize)) {
+    let common = (a.end - a.from).min(b.end - b.from);
+    let (mut sa, mut sb) = (c.start, c.start);
+    let limit = c.match_limit;
+    let heads = bytes[a.from..a.from + common]
+        .iter()
+        .zip(&bytes[b.from..b.from + common]);
+    for (k, (&x, &y)) in heads.enumerate() {
+        sa = c.step(sa, x);
+        sb = c.step(sb, y);
+        if sa < limit && a.from + k >= a.report {
+            record(sa, a.from + k + 1);
+        }
+        if sb < limit && b.from + k >= b.report {
+            record(sb, b.from + k + 1);
+        }
+    }
+    let rest = |p: Part| Part {
+        from: p.from + common,
+        ..p
+    };
+    walk_one(c, bytes, rest(a), sa, record);
+    walk_one(c, bytes, rest(b), sb, record);
+}
+
+/// [`walk_two`] for four parts.
+fn walk_four(c: &Combined, bytes: &[u8], p: [Part; 4], record: &mut impl FnMut(u16, usize)) {
+    let common = p.iter().map(|p| p.end - p.from).min().unwrap_or(0);
+    let mut s = [c.start; 4];
+    let limit = c.match_limit;
+    let [h0, h1, h2, h3] = p.map(|p| &bytes[p.from..p.from + common]);
+    for k in 0..common {
+        let (s0, s1, s2, s3) = (
+            c.step(s[0], h0[k]),
+            c.step(s[1], h1[k]),
+            c.step(s[2], h2[k]),
+            c.step(s[3], h3[k]),
+        );
+        s = [s0, s1, s2, s3];
+        if s0.min(s1).min(s2).min(s3) < limit {
+            for w in 0..4 {
+                if s[w] < limit && p[w].from + k >= p[w].report {
+                    record(s[w], p[w].from + k + 1);
+                }
             }
         }
     }
-    for w in 0..W {
-        for (at, &b) in bytes
-            .iter()
-            .enumerate()
-            .take(bound(w + 1))
-            .skip(from[w] + part)
-        {
-            state[w] = dfa.next_state(Anchored::No, state[w], b);
-            if dfa.is_match(state[w]) && at >= bound(w) {
-                record(state[w], at + 1);
-            }
+    for w in 0..4 {
+        let rest = Part {
+            from: p[w].from + common,
+            ..p[w]
+        };
+        walk_one(c, bytes, rest, s[w], record);
+    }
+}
+
+/// Walk one part on from `state`.
+fn walk_one(
+    c: &Combined,
+    bytes: &[u8],
+    p: Part,
+    mut state: u16,
+    record: &mut impl FnMut(u16, usize),
+) {
+    let limit = c.match_limit;
+    for (k, &x) in bytes[p.from..p.end].iter().enumerate() {
+        state = c.step(state, x);
+        if state < limit && p.from + k >= p.report {
+            record(state, p.from + k + 1);
         }
     }
 }
