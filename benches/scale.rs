@@ -34,11 +34,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("classify_parallel");
     group.throughput(Throughput::Elements(tools.len() as u64));
     group.sample_size(20);
+    // In batches, as a build classifies.
     let classify_all = || {
         tools
-            .par_iter()
-            .with_min_len(256)
-            .for_each(|t| drop(std::hint::black_box(toolcat::classify::classify(t))));
+            .par_chunks(toolcat::classify::BATCH)
+            .with_min_len(8)
+            .for_each(|run| drop(std::hint::black_box(toolcat::classify::classify_batch(run))));
     };
     group.bench_function(format!("{}_threads", rayon::current_num_threads()), |b| {
         b.iter(classify_all);
@@ -57,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let some: Vec<&Server> = servers.iter().take(60).collect();
     let entries: Vec<render::ServerEntry<'_>> = some
         .iter()
-        .map(|s| render::prepare_server(s, &|_, t| toolcat::classify::classify(t)))
+        .map(|s| render::prepare_server(s, &|_, t| toolcat::classify::classify_batch(t)))
         .collect();
     let files: usize = entries.iter().map(|e| 5 + e.tools.len()).sum();
     let mut group = c.benchmark_group("render");
@@ -99,7 +100,9 @@ fn bench(c: &mut Criterion) {
     let digests: Vec<ServerDigest> = {
         let mut d: Vec<ServerDigest> = big
             .par_iter()
-            .map(|s| render::prepare_server(s, &|_, t| toolcat::classify::classify(t)).digest())
+            .map(|s| {
+                render::prepare_server(s, &|_, t| toolcat::classify::classify_batch(t)).digest()
+            })
             .collect();
         d.sort_by(|a, b| a.slug.cmp(&b.slug));
         d

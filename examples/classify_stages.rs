@@ -1,8 +1,10 @@
 //! Where the classifier's time goes: nanoseconds per tool for a whole classification,
 //! for everything but the decision (the context and every voting rule), for preparing a
 //! tool (its context: schema walk, phrase scan, name words) and for each rule, over
-//! 20,000 synthetic tools (or the bundled catalogue with `--bundled`). `classify, warm` times
-//! the classification as a build does it: a server's tools right after its file is parsed.
+//! 20,000 synthetic tools (or the bundled catalogue with `--bundled`). `classify, batches`
+//! times `classify_batch`, [`classify::BATCH`] tools at a time; `classify, warm` times the
+//! classification as a build does it: a server's tools, in batches, right after its file is
+//! parsed.
 //! With `--hot`, the same first 100 tools are used over and over, so they stay in the CPU's
 //! caches: what the code costs without waiting on memory.
 //!
@@ -100,6 +102,14 @@ fn main() {
     for (label, f) in stages {
         println!("{label:<18} {:>6.0} ns/tool", per_tool(f));
     }
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for run in tools.chunks(classify::BATCH) {
+            drop(black_box(classify::classify_batch(run)));
+        }
+    }
+    let batched = start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64;
+    println!("{:<18} {batched:>6.0} ns/tool", "classify, batches");
     // The order of a build: each server's tools classified just after its file is parsed.
     let warm = as_a_build_does(&servers, rounds);
     println!("{:<18} {warm:>6.0} ns/tool", "classify, warm");
@@ -126,8 +136,8 @@ fn main() {
     }
 }
 
-/// Nanoseconds a tool for classifying each server's tools right after parsing its
-/// catalogue file, while the definitions are still in the caches: the order of a build.
+/// Nanoseconds a tool for classifying each server's tools (in batches) right after parsing
+/// its catalogue file, while the definitions are still in the caches: the order of a build.
 /// Only the classification is timed.
 fn as_a_build_does(servers: &[toolcat::model::Server], rounds: usize) -> f64 {
     let texts: Vec<String> = servers.iter().map(toolcat::catalog::to_json).collect();
@@ -138,9 +148,7 @@ fn as_a_build_does(servers: &[toolcat::model::Server], rounds: usize) -> f64 {
             let (server, _) = toolcat::ingest::parse_text(text, Path::new("server.json"), &naming)
                 .expect("a catalogue file toolcat wrote parses");
             let start = Instant::now();
-            for t in &server.tools {
-                drop(black_box(classify::classify(t)));
-            }
+            drop(black_box(classify::classify_batch(&server.tools)));
             spent += start.elapsed();
             tools += server.tools.len();
         }

@@ -664,6 +664,15 @@ pub fn verdict(config: &Config, server: &Server, tool: &Tool) -> Verdict {
     v
 }
 
+/// [`verdict`] for a run of a server's tools, classified in batches.
+pub fn verdicts(config: &Config, server: &Server, tools: &[Tool]) -> Vec<Verdict> {
+    let mut verdicts = classify::classify_batch(tools);
+    for (v, tool) in verdicts.iter_mut().zip(tools) {
+        config.apply(&server.server.slug, &tool.name, v);
+    }
+    verdicts
+}
+
 fn warn_unused(config: &Config) {
     for w in config.unused_overrides() {
         eprintln!("warning: {w}");

@@ -16,7 +16,7 @@ pub mod text;
 use crate::model::{Category, Risk, Tool};
 use crate::schema::{self, Params};
 use serde::Serialize;
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::sync::OnceLock;
 
 /// Descriptions longer than this are scanned only this far for wording (hidden
@@ -114,14 +114,57 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(tool: &'a Tool) -> Self {
+        let mut ctx = Ctx::bare(tool);
+        for stage in Ctx::STAGES {
+            stage(&mut ctx);
+        }
+        ctx
+    }
+
+    /// The contexts of several tools, made stage by stage: each stage's code runs over
+    /// the whole batch while it is in the CPU's caches.
+    pub fn batch<T: Borrow<Tool>>(tools: &'a [T]) -> Vec<Self> {
+        let mut ctxs: Vec<Ctx<'a>> = tools.iter().map(|t| Ctx::bare(t.borrow())).collect();
+        for stage in Ctx::STAGES {
+            ctxs.iter_mut().for_each(stage);
+        }
+        ctxs
+    }
+
+    /// The steps of preparing a context, in order.
+    const STAGES: [fn(&mut Self); 4] = [
+        Ctx::read_schema,
+        Ctx::scan_phrases,
+        Ctx::read_name,
+        Ctx::read_sentence,
+    ];
+
+    /// A context with only the description cut: the stages fill in the rest.
+    fn bare(tool: &'a Tool) -> Self {
         let full = tool.description();
         let mut cut = full.len().min(SCAN_BYTES);
         while !full.is_char_boundary(cut) {
             cut -= 1;
         }
-        let description = &full[..cut];
-        let params = schema::params(tool.input_schema.as_ref());
-        let param_keys = params
+        Ctx {
+            tool,
+            name_tokens: Vec::new(),
+            description: &full[..cut],
+            phrase_hits: Vec::new(),
+            sentence: "",
+            lead: Vec::new(),
+            name_verbs: Vec::new(),
+            name_primary: None,
+            params: Params::default(),
+            param_keys: Vec::new(),
+            shared: rules::Shared::default(),
+        }
+    }
+
+    fn read_schema(&mut self) {
+        self.params = schema::params(self.tool.input_schema.as_ref());
+        self.param_keys = self
+            .params
             .params
             .iter()
             .map(|p| {
@@ -132,23 +175,22 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let name_tokens = text::name_tokens(&tool.name);
-        let name_verbs = rules::name_verbs(&name_tokens);
-        let name_primary = rules::primary_of(&name_tokens, &name_verbs);
-        let sentence = text::first_sentence(description);
-        Ctx {
-            tool,
-            phrase_hits: phrases::scan(full, cut),
-            lead: rules::leading_verbs(sentence),
-            sentence,
-            name_tokens,
-            name_verbs,
-            name_primary,
-            description,
-            params,
-            param_keys,
-            shared: rules::Shared::default(),
-        }
+    }
+
+    /// Phrases are looked for in the whole description (see [`phrases::scan`]).
+    fn scan_phrases(&mut self) {
+        self.phrase_hits = phrases::scan(self.tool.description(), self.description.len());
+    }
+
+    fn read_name(&mut self) {
+        self.name_tokens = text::name_tokens(&self.tool.name);
+        self.name_verbs = rules::name_verbs(&self.name_tokens);
+        self.name_primary = rules::primary_of(&self.name_tokens, &self.name_verbs);
+    }
+
+    fn read_sentence(&mut self) {
+        self.sentence = text::first_sentence(self.description);
+        self.lead = rules::leading_verbs(self.sentence);
     }
 
     /// The hits of one registered phrase list, by position.
@@ -236,17 +278,41 @@ impl Acc {
     }
 }
 
+/// Tools classified a batch at a time by [`classify_batch`].
+pub const BATCH: usize = 32;
+
 /// Classify one tool.
 pub fn classify(tool: &Tool) -> Verdict {
     let ctx = Ctx::new(tool);
     let mut acc = Acc::default();
-    for rule in rules::RULES
-        .iter()
-        .filter(|r| r.phase == rules::Phase::Vote)
-    {
+    for rule in vote_rules() {
         (rule.check)(&ctx, None, &mut acc);
     }
     decide(&ctx, acc)
+}
+
+/// Classify tools, [`BATCH`] at a time: the same verdicts as [`classify`], in order, and
+/// faster, because each stage and each rule runs over a batch while its code is in the
+/// CPU's caches rather than all of them over one tool.
+pub fn classify_batch<T: Borrow<Tool>>(tools: &[T]) -> Vec<Verdict> {
+    let mut out = Vec::with_capacity(tools.len());
+    for chunk in tools.chunks(BATCH) {
+        let ctxs = Ctx::batch(chunk);
+        let mut accs: Vec<Acc> = ctxs.iter().map(|_| Acc::default()).collect();
+        for rule in vote_rules() {
+            for (ctx, acc) in ctxs.iter().zip(&mut accs) {
+                (rule.check)(ctx, None, acc);
+            }
+        }
+        out.extend(ctxs.iter().zip(accs).map(|(ctx, acc)| decide(ctx, acc)));
+    }
+    out
+}
+
+fn vote_rules() -> impl Iterator<Item = &'static &'static rules::Rule> {
+    rules::RULES
+        .iter()
+        .filter(|r| r.phase == rules::Phase::Vote)
 }
 
 /// Turn the hits into a verdict.
@@ -339,4 +405,33 @@ fn confidence(weight: u8, agree: u32, disagree: u32) -> f64 {
     };
     let c = base * (0.6 + 0.4 * share);
     (c * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batches give each tool the verdict it gets alone, in order, across batch edges.
+    #[test]
+    fn batches_agree_with_one_tool_at_a_time() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+        let catalog = crate::catalog::load(&dir).expect("bundled catalogue");
+        let synthetic: Vec<_> = crate::synth::generate(&catalog, 40, 1_500, 3).collect();
+        let tools: Vec<&Tool> = catalog
+            .servers
+            .iter()
+            .chain(&synthetic)
+            .flat_map(|s| &s.tools)
+            .collect();
+        assert!(tools.len() > 10 * BATCH);
+        let alone: Vec<Verdict> = tools.iter().map(|t| classify(t)).collect();
+        let batched = classify_batch(&tools);
+        assert_eq!(batched.len(), alone.len());
+        for ((a, b), t) in batched.iter().zip(&alone).zip(&tools) {
+            assert_eq!(a, b, "{}", t.name);
+        }
+        // A run that ends part-way through a batch.
+        assert_eq!(classify_batch(&tools[5..BATCH + 12]), alone[5..BATCH + 12]);
+        assert!(classify_batch::<&Tool>(&[]).is_empty());
+    }
 }

@@ -309,11 +309,12 @@ fn rule_bits(codes: &[&str]) -> u64 {
         .fold(0, |bits, i| bits | 1 << i)
 }
 
-/// Slugs, verdicts and summaries of one server's tools (computed in parallel).
-pub fn prepare_server<'a>(
-    server: &'a Server,
-    verdict: &(dyn Fn(&Server, &Tool) -> Verdict + Sync),
-) -> ServerEntry<'a> {
+/// Verdicts for a run of a server's tools, in their order: see [`crate::cli::verdicts`].
+pub type Verdicts<'f> = dyn Fn(&Server, &[Tool]) -> Vec<Verdict> + Sync + 'f;
+
+/// Slugs, verdicts and summaries of one server's tools (computed in parallel; tools are
+/// classified [`crate::classify::BATCH`] at a time).
+pub fn prepare_server<'a>(server: &'a Server, verdicts: &Verdicts<'_>) -> ServerEntry<'a> {
     let fps: Vec<String> = server.tools.iter().map(Tool::fingerprint).collect();
     let keys: Vec<(&str, &str)> = server
         .tools
@@ -322,16 +323,22 @@ pub fn prepare_server<'a>(
         .map(|(t, f)| (t.name.as_str(), f.as_str()))
         .collect();
     let slugs = crate::slug::assign(&keys);
+    let verdicts: Vec<Verdict> = server
+        .tools
+        .par_chunks(crate::classify::BATCH)
+        .flat_map_iter(|run| verdicts(server, run))
+        .collect();
     let tools = server
         .tools
         .par_iter()
         .zip(slugs)
         .zip(fps)
-        .map(|((tool, slug), fingerprint)| ToolEntry {
+        .zip(verdicts)
+        .map(|(((tool, slug), fingerprint), verdict)| ToolEntry {
             tool,
             slug,
             fingerprint,
-            verdict: verdict(server, tool),
+            verdict,
             summary: crate::markdown::summary(tool.description(), 200),
         })
         .collect();
@@ -339,14 +346,11 @@ pub fn prepare_server<'a>(
 }
 
 /// Slugs, verdicts and summaries for the whole catalogue (computed in parallel).
-pub fn prepare<'a>(
-    catalog: &'a Catalog,
-    verdict: &(dyn Fn(&Server, &Tool) -> Verdict + Sync),
-) -> Vec<ServerEntry<'a>> {
+pub fn prepare<'a>(catalog: &'a Catalog, verdicts: &Verdicts<'_>) -> Vec<ServerEntry<'a>> {
     catalog
         .servers
         .par_iter()
-        .map(|server| prepare_server(server, verdict))
+        .map(|server| prepare_server(server, verdicts))
         .collect()
 }
 
