@@ -180,17 +180,19 @@ impl Fields {
         let string = || id.filter(|_| v.as_str().is_some());
         let array = || id.filter(|_| v.as_array().is_some());
         let object = || id.filter(|_| v.is_object());
-        match key {
-            "$ref" => self.reference = string(),
-            "properties" => self.properties = object(),
-            "required" => self.required = array(),
-            "items" => self.items = object(),
-            "allOf" => self.branches[0] = array(),
-            "anyOf" => self.branches[1] = array(),
-            "oneOf" => self.branches[2] = array(),
-            "description" => self.description = string(),
-            "title" => self.title = string(),
-            "default" => self.default = id,
+        // By length first: most keys (`type`, `enum`, `format`...) are ruled out by it, and
+        // the rest are told apart with one comparison.
+        match (key.len(), key) {
+            (4, "$ref") => self.reference = string(),
+            (10, "properties") => self.properties = object(),
+            (8, "required") => self.required = array(),
+            (5, "items") => self.items = object(),
+            (5, "allOf") => self.branches[0] = array(),
+            (5, "anyOf") => self.branches[1] = array(),
+            (5, "oneOf") => self.branches[2] = array(),
+            (11, "description") => self.description = string(),
+            (5, "title") => self.title = string(),
+            (7, "default") => self.default = id,
             _ => {}
         }
     }
