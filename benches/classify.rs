@@ -1,4 +1,5 @@
-//! Classification throughput over the bundled catalogue (1,432 real tools), one core.
+//! Classification throughput over the bundled catalogue (1,432 real tools), one core: a
+//! tool at a time, and in batches as a build does.
 //!
 //! `cargo bench --bench classify`; criterion reports elements (tools) per second.
 
@@ -19,6 +20,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for t in &tools {
                 std::hint::black_box(toolcat::classify::classify(t));
+            }
+        });
+    });
+    // Each server's tools in batches, as a build classifies them.
+    group.bench_function("bundled_catalogue_batches", |b| {
+        b.iter(|| {
+            for s in &catalog.servers {
+                std::hint::black_box(toolcat::classify::classify_batch(&s.tools));
             }
         });
     });
