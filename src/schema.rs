@@ -14,12 +14,12 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_PARAMS: usize = 2_000;
 
 /// One parameter of a tool, possibly nested. It borrows from the schema: listing
-/// parameters copies no descriptions or enums. Its dotted name and JSON pointer live in
-/// one buffer of [`Params`] ([`Params::name`], [`Params::pointer`]).
+/// parameters copies no descriptions or enums. Its dotted name and JSON pointer are made
+/// when asked for ([`Params::name`], [`Params::pointer`]) from the steps of the walk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param<'a> {
-    name_at: (u32, u32),
-    pointer_at: (u32, u32),
+    /// The walk's step onto this property, in [`Params`]' steps.
+    step: u32,
     /// The last segment of the path: the property's own name.
     pub key: &'a str,
     /// The property's schema, with a local `$ref` followed.
@@ -52,9 +52,30 @@ pub struct Params<'a> {
     pub params: Vec<Param<'a>>,
     /// True when depth or count bounds cut the walk, or a `$ref` could not be resolved.
     pub truncated: bool,
-    /// Every parameter's name and pointer, one after another.
-    text: String,
+    /// Every step the walk took into a property, array items or a branch, each with the
+    /// step it was taken from: the paths that names and pointers are spelled from.
+    steps: Vec<Step<'a>>,
 }
+
+/// A step of the walk: from step `from` (or the schema's root) into `to`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Step<'a> {
+    from: u32,
+    to: Segment<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Segment<'a> {
+    /// `/properties/<key>`; `.<key>` in the name.
+    Property(&'a str),
+    /// `/items`; `[]` in the name.
+    Items,
+    /// `/allOf/<i>` and the like; nothing in the name.
+    Branch(&'static str, usize),
+}
+
+/// The `from` of a step taken at the schema's root.
+const ROOT: u32 = u32::MAX;
 
 impl<'a> Params<'a> {
     pub fn top_level(&self) -> impl Iterator<Item = &Param<'a>> {
@@ -63,31 +84,54 @@ impl<'a> Params<'a> {
 
     /// Dotted path from the top of the arguments (`items[]` marks array elements), such
     /// as `options.force`.
-    pub fn name(&self, p: &Param<'_>) -> &str {
-        span(&self.text, p.name_at)
+    pub fn name(&self, p: &Param<'_>) -> String {
+        let mut name = String::new();
+        for segment in self.path(p) {
+            match segment {
+                Segment::Property(key) => {
+                    if !name.is_empty() {
+                        name.push('.');
+                    }
+                    name.push_str(key);
+                }
+                Segment::Items => name.push_str("[]"),
+                Segment::Branch(..) => {}
+            }
+        }
+        name
     }
 
     /// JSON pointer of the parameter's schema inside `inputSchema`.
-    pub fn pointer(&self, p: &Param<'_>) -> &str {
-        span(&self.text, p.pointer_at)
+    pub fn pointer(&self, p: &Param<'_>) -> String {
+        let mut pointer = String::new();
+        for segment in self.path(p) {
+            match segment {
+                Segment::Property(key) => {
+                    pointer.push_str("/properties/");
+                    push_escaped(&mut pointer, key);
+                }
+                Segment::Items => pointer.push_str("/items"),
+                Segment::Branch(keyword, i) => {
+                    pointer.push('/');
+                    pointer.push_str(keyword);
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                }
+            }
+        }
+        pointer
     }
-}
 
-/// The text of a span of [`Params::text`].
-fn span(text: &str, (start, end): (u32, u32)) -> &str {
-    text.get(start as usize..end as usize).unwrap_or_default()
-}
-
-/// Append `s` to the buffer and return its span. Names and pointers are bounded by the
-/// schema's size; a buffer past 4 GiB keeps empty spans rather than wrapping.
-fn push_span(text: &mut String, s: &str) -> (u32, u32) {
-    let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
-    text.push_str(s);
-    let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-    if end == u32::MAX {
-        (end, end)
-    } else {
-        (start, end)
+    /// The segments from the root to a parameter, in order.
+    fn path(&self, p: &Param<'_>) -> Vec<Segment<'a>> {
+        let mut path = Vec::new();
+        let mut at = p.step;
+        while let Some(step) = self.steps.get(at as usize) {
+            path.push(step.to);
+            at = step.from;
+        }
+        path.reverse();
+        path
     }
 }
 
@@ -100,12 +144,11 @@ pub fn params(schema: Option<&Json>) -> Params<'_> {
         root,
         out: Params::default(),
         ref_stack: Vec::new(),
-        pointer: String::new(),
-        name: String::new(),
+        at: ROOT,
     };
     if let Some(props) = root.get("properties").filter(|p| p.is_object()) {
         walker.out.params.reserve(props.len());
-        walker.out.text.reserve(props.len() * 32);
+        walker.out.steps.reserve(props.len());
     }
     walker.object(root, 0);
     walker.out
@@ -115,9 +158,8 @@ struct Walker<'a> {
     root: JsonRef<'a>,
     out: Params<'a>,
     ref_stack: Vec<&'a str>,
-    /// Pointer and dotted name of where the walk is, grown and cut back as it goes.
-    pointer: String,
-    name: String,
+    /// The step the walk is at ([`ROOT`] at the top).
+    at: u32,
 }
 
 /// The keywords of one schema object the walk reads, gathered in one pass over its keys.
@@ -254,14 +296,15 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Run `f` with `segments` appended to the current pointer, then cut it back.
-    fn at_pointer(&mut self, segments: &[&str], f: impl FnOnce(&mut Self)) {
-        let len = self.pointer.len();
-        for s in segments {
-            self.pointer.push_str(s);
-        }
+    /// Run `f` one step further into the schema, then step back. Steps are kept: the
+    /// names and pointers of parameters are spelled from them.
+    fn step(&mut self, to: Segment<'a>, f: impl FnOnce(&mut Self)) {
+        let from = self.at;
+        // A schema is far smaller than 4 GiB of steps; past that, names are cut short.
+        self.at = u32::try_from(self.out.steps.len()).unwrap_or(ROOT);
+        self.out.steps.push(Step { from, to });
         f(self);
-        self.pointer.truncate(len);
+        self.at = from;
     }
 
     /// List the properties of an object schema at the current location.
@@ -278,22 +321,12 @@ impl<'a> Walker<'a> {
         let properties = self.at(fields.properties).and_then(JsonRef::as_object);
         for (key, prop) in properties.into_iter().flatten() {
             let is_required = required.is_some_and(|r| r.contains_str(key));
-            let (pointer_len, name_len) = (self.pointer.len(), self.name.len());
-            self.pointer.push_str("/properties/");
-            push_escaped(&mut self.pointer, key);
-            if !self.name.is_empty() {
-                self.name.push('.');
-            }
-            self.name.push_str(key);
-            self.property(key, prop, is_required, depth);
-            self.pointer.truncate(pointer_len);
-            self.name.truncate(name_len);
+            self.step(Segment::Property(key), |w| {
+                w.property(key, prop, is_required, depth);
+            });
         }
         for (keyword, i, branch) in self.branches(&fields) {
-            let index = i.to_string();
-            self.at_pointer(&["/", keyword, "/", &index], |w| {
-                w.object(branch, depth + 1);
-            });
+            self.step(Segment::Branch(keyword, i), |w| w.object(branch, depth + 1));
         }
         if pushed.is_some() {
             self.ref_stack.pop();
@@ -319,12 +352,8 @@ impl<'a> Walker<'a> {
         .find_map(|id| self.text(id))
         .unwrap_or("");
         let default = self.at(declared.default.or(fields.default));
-        let text = &mut self.out.text;
-        let name_at = push_span(text, &self.name);
-        let pointer_at = push_span(text, &self.pointer);
         self.out.params.push(Param {
-            name_at,
-            pointer_at,
+            step: self.at,
             key,
             schema,
             required,
@@ -346,16 +375,12 @@ impl<'a> Walker<'a> {
         } else if let Some(items) = self.at(fields.items) {
             let item = self.resolve(items, Fields::of(items));
             if item.is_some_and(|(_, f, _)| self.has_properties(&f)) {
-                let name_len = self.name.len();
-                self.name.push_str("[]");
-                self.at_pointer(&["/items"], |w| w.object(items, depth));
-                self.name.truncate(name_len);
+                self.step(Segment::Items, |w| w.object(items, depth));
             }
         } else {
             for (keyword, i, branch) in self.branches(&fields) {
                 if let Some(r) = self.resolve(branch, Fields::of(branch)) {
-                    let index = i.to_string();
-                    self.at_pointer(&["/", keyword, "/", &index], |w| w.nested(r, depth + 1));
+                    self.step(Segment::Branch(keyword, i), |w| w.nested(r, depth + 1));
                 }
             }
         }

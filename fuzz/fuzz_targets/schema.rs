@@ -19,8 +19,8 @@ fuzz_target!(|data: &[u8]| {
         let pointer = params.pointer(p);
         let _ = (p.ty(), p.enum_values(), params.name(p));
         assert_eq!(
-            schema.root().pointer(pointer).map(|r| r.to_value()),
-            value.pointer(pointer).cloned(),
+            schema.root().pointer(&pointer).map(|r| r.to_value()),
+            value.pointer(&pointer).cloned(),
             "{pointer}"
         );
     }

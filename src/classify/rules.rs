@@ -739,7 +739,7 @@ fn schema_source(ctx: &Ctx<'_>, p: &Param) -> Cow<'static, str> {
 }
 
 fn param_name(ctx: &Ctx<'_>, p: &Param) -> String {
-    ctx.params.name(p).to_string()
+    ctx.params.name(p)
 }
 
 rule!(CODE_PARAMETER {

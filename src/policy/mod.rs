@@ -459,9 +459,11 @@ pub fn decide(tool: &Tool, verdict: &Verdict, opts: &Options) -> Decision {
 pub fn amount_path(tool: &Tool) -> Option<String> {
     let params = crate::schema::params(tool.input_schema.as_ref());
     params.params.iter().find_map(|p| {
+        if !crate::classify::lexicon::amount_param(&p.key.to_lowercase()) {
+            return None;
+        }
         let name = params.name(p);
-        let amount = crate::classify::lexicon::amount_param(&p.key.to_lowercase());
-        (amount && !name.contains("[]")).then(|| format!("args.{name}"))
+        (!name.contains("[]")).then(|| format!("args.{name}"))
     })
 }
 

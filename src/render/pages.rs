@@ -629,7 +629,7 @@ impl<'r> Renderer<'r> {
             .params
             .iter()
             .map(|p| ParamView {
-                name: visible(params.name(p)),
+                name: visible(&params.name(p)),
                 ty: visible(&p.ty()),
                 required: p.required,
                 description: visible(p.description),
