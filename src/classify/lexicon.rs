@@ -1,6 +1,7 @@
 //! Word lists the rules match against. Every entry is a whole word in base form.
 
 use crate::model::Category;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -523,8 +524,8 @@ impl FxHasher {
 
 /// A verb whose category depends on its object: `resolve_thread` writes, while
 /// `resolve_library_id` reads.
-pub fn in_context(word: &str, rest: &[String]) -> Option<Category> {
-    let object = |words: &[&str]| rest.iter().any(|r| words.contains(&r.as_str()));
+pub fn in_context(word: &str, rest: &[Cow<'_, str>]) -> Option<Category> {
+    let object = |words: &[&str]| rest.iter().any(|r| words.contains(&&**r));
     match word {
         "resolve"
             if object(&[

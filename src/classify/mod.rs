@@ -92,7 +92,7 @@ pub enum HitKind {
 /// Everything the rules read about a tool, prepared once.
 pub struct Ctx<'a> {
     pub tool: &'a Tool,
-    pub name_tokens: Vec<String>,
+    pub name_tokens: Vec<Cow<'a, str>>,
     /// The description, cut to [`SCAN_BYTES`].
     pub description: &'a str,
     /// The phrases of every registered list found in the description, by position.

@@ -143,7 +143,7 @@ rule!(NAME_VERB {
 });
 
 /// The verbs of a name: (token index, category, strength).
-pub(crate) fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
+pub(crate) fn name_verbs(toks: &[Cow<'_, str>]) -> Vec<(usize, Category, Strength)> {
     toks.iter()
         .enumerate()
         .filter_map(|(i, t)| {
@@ -157,7 +157,7 @@ pub(crate) fn name_verbs(toks: &[String]) -> Vec<(usize, Category, Strength)> {
 /// first strong verb; noun-first names ending in a strong verb (`compute_vm_delete`,
 /// `blob_import_delete`) take that last verb; otherwise the first verb, weak or not.
 pub(crate) fn primary_of(
-    toks: &[String],
+    toks: &[Cow<'_, str>],
     verbs: &[(usize, Category, Strength)],
 ) -> Option<(usize, Category, Strength)> {
     let last = verbs
@@ -182,7 +182,7 @@ fn check_name_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     };
     let mut chosen = vec![primary];
     for &(i, c, s) in verbs {
-        if i > primary.0 && matches!(toks[i - 1].as_str(), "or" | "and") {
+        if i > primary.0 && matches!(&*toks[i - 1], "or" | "and") {
             chosen.push((i, c, s));
         }
     }
@@ -540,7 +540,7 @@ rule!(SOFT_DELETE_WORDING {
 fn check_soft_delete(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let removes = ctx.name_tokens.iter().any(|t| {
         matches!(
-            t.as_str(),
+            &**t,
             "trash" | "archive" | "delete" | "remove" | "discard" | "recycle"
         )
     });
@@ -1049,7 +1049,7 @@ fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     if let Some((i, _, _)) = primary {
         let keeps = matches!(
-            ctx.name_tokens[i].as_str(),
+            &*ctx.name_tokens[i],
             "download" | "export" | "screenshot" | "snapshot" | "capture" | "save"
         );
         if keeps {
@@ -1106,13 +1106,11 @@ fn browser_context(ctx: &Ctx<'_>) -> bool {
     let toks = &ctx.name_tokens;
     let automation = toks.iter().any(|t| {
         matches!(
-            t.as_str(),
+            &**t,
             "browser" | "playwright" | "puppeteer" | "selenium" | "webdriver"
         )
     });
-    let page = toks
-        .iter()
-        .any(|t| matches!(t.as_str(), "page" | "tab" | "tabs"))
+    let page = toks.iter().any(|t| matches!(&**t, "page" | "tab" | "tabs"))
         && BROWSER_WORDS
             .needles
             .iter()
@@ -1130,7 +1128,7 @@ fn check_browser(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let Some((i, category, strength)) = ctx.name_primary else {
         return;
     };
-    let word = ctx.name_tokens[i].as_str();
+    let word = &*ctx.name_tokens[i];
     // Saving or exporting the page produces a file: that stays what its verb says.
     if matches!(
         word,
@@ -1177,7 +1175,7 @@ fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
     let completion = toks
         .iter()
-        .find(|t| matches!(t.as_str(), "completion" | "completions"));
+        .find(|t| matches!(&***t, "completion" | "completions"));
     let reads = matches!(
         ctx.name_primary,
         Some((_, Category::Read, Strength::Strong))
@@ -1225,7 +1223,7 @@ fn check_detach(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         return;
     };
     if !matches!(
-        ctx.name_tokens[i].as_str(),
+        &*ctx.name_tokens[i],
         "remove" | "unlink" | "detach" | "unassign"
     ) {
         return;
@@ -1328,7 +1326,7 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
     let single = toks.iter().find(|t| {
         matches!(
-            t.as_str(),
+            &***t,
             "secret"
                 | "secrets"
                 | "password"
@@ -1342,7 +1340,7 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     });
     let pair = toks.windows(2).find(|w| {
         matches!(
-            (w[0].as_str(), w[1].as_str()),
+            (&*w[0], &*w[1]),
             (
                 "api" | "access" | "private" | "secret" | "ssh",
                 "key" | "keys" | "token" | "tokens"
@@ -1403,7 +1401,7 @@ fn check_bulk(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
     }
     let in_name = ctx.name_tokens.iter().find(|t| {
         matches!(
-            t.as_str(),
+            &***t,
             "bulk" | "batch" | "all" | "mass" | "multiple" | "many" | "everything"
         )
     });

@@ -4,19 +4,31 @@ use super::lexicon::{self, Strength};
 use crate::model::Category;
 use std::borrow::Cow;
 
-/// Split a tool name into lower-case word tokens.
+/// Split a tool name into lower-case word tokens (borrowed from the name where it is
+/// already lower case).
 ///
 /// Separators are anything not alphanumeric (`_`, `-`, `.`, `/`, `:`, spaces); camelCase
 /// and `HTTPRequest`-style boundaries split too; digits form their own tokens.
-pub fn name_tokens(name: &str) -> Vec<String> {
+pub fn name_tokens(name: &str) -> Vec<Cow<'_, str>> {
     if !name.is_ascii() {
-        return name_tokens_chars(name);
+        return name_tokens_chars(name)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect();
     }
     // The same rules on bytes, for the usual ASCII name.
     let b = name.as_bytes();
     let mut tokens = Vec::with_capacity(4);
     let mut start: Option<usize> = None;
-    let mut push = |from: usize, to: usize| tokens.push(name[from..to].to_ascii_lowercase());
+    // A token already in lower case (most of snake_case names) is borrowed from the name.
+    let mut push = |from: usize, to: usize| {
+        let t = &name[from..to];
+        tokens.push(if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(t.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(t)
+        });
+    };
     for (i, &c) in b.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if let Some(s) = start.take() {
