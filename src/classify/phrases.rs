@@ -288,11 +288,8 @@ fn walk_two(c: &Combined, bytes: &[u8], a: Part, b: Part, record: &mut impl FnMu
     for (k, (&x, &y)) in heads.enumerate() {
         sa = c.step(sa, x);
         sb = c.step(sb, y);
-        if sa < limit && a.from + k >= a.report {
-            record(sa, a.from + k + 1);
-        }
-        if sb < limit && b.from + k >= b.report {
-            record(sb, b.from + k + 1);
+        if sa.min(sb) < limit {
+            report(limit, [sa, sb], &[a, b], k, record);
         }
     }
     let rest = |p: Part| Part {
@@ -306,31 +303,42 @@ fn walk_two(c: &Combined, bytes: &[u8], a: Part, b: Part, record: &mut impl FnMu
 /// [`walk_two`] for four parts.
 fn walk_four(c: &Combined, bytes: &[u8], p: [Part; 4], record: &mut impl FnMut(u16, usize)) {
     let common = p.iter().map(|p| p.end - p.from).min().unwrap_or(0);
-    let mut s = [c.start; 4];
     let limit = c.match_limit;
     let [h0, h1, h2, h3] = p.map(|p| &bytes[p.from..p.from + common]);
+    // The states stay in registers: matches, rare, are reported out of line.
+    let (mut s0, mut s1, mut s2, mut s3) = (c.start, c.start, c.start, c.start);
     for k in 0..common {
-        let (s0, s1, s2, s3) = (
-            c.step(s[0], h0[k]),
-            c.step(s[1], h1[k]),
-            c.step(s[2], h2[k]),
-            c.step(s[3], h3[k]),
-        );
-        s = [s0, s1, s2, s3];
+        s0 = c.step(s0, h0[k]);
+        s1 = c.step(s1, h1[k]);
+        s2 = c.step(s2, h2[k]);
+        s3 = c.step(s3, h3[k]);
         if s0.min(s1).min(s2).min(s3) < limit {
-            for w in 0..4 {
-                if s[w] < limit && p[w].from + k >= p[w].report {
-                    record(s[w], p[w].from + k + 1);
-                }
-            }
+            report(limit, [s0, s1, s2, s3], &p, k, record);
         }
     }
-    for w in 0..4 {
+    for (w, s) in [s0, s1, s2, s3].into_iter().enumerate() {
         let rest = Part {
             from: p[w].from + common,
             ..p[w]
         };
-        walk_one(c, bytes, rest, s[w], record);
+        walk_one(c, bytes, rest, s, record);
+    }
+}
+
+/// Report the match states among `states`, the walks of `parts` at step `k`.
+#[cold]
+#[inline(never)]
+fn report<const W: usize>(
+    limit: u16,
+    states: [u16; W],
+    parts: &[Part; W],
+    k: usize,
+    record: &mut impl FnMut(u16, usize),
+) {
+    for (s, p) in states.into_iter().zip(parts) {
+        if s < limit && p.from + k >= p.report {
+            record(s, p.from + k + 1);
+        }
     }
 }
 
