@@ -86,52 +86,45 @@ impl<'a> Params<'a> {
     /// as `options.force`.
     pub fn name(&self, p: &Param<'_>) -> String {
         let mut name = String::new();
-        for segment in self.path(p) {
-            match segment {
-                Segment::Property(key) => {
-                    if !name.is_empty() {
-                        name.push('.');
-                    }
-                    name.push_str(key);
+        self.spell(p.step, &mut name, &|name, segment| match segment {
+            Segment::Property(key) => {
+                if !name.is_empty() {
+                    name.push('.');
                 }
-                Segment::Items => name.push_str("[]"),
-                Segment::Branch(..) => {}
+                name.push_str(key);
             }
-        }
+            Segment::Items => name.push_str("[]"),
+            Segment::Branch(..) => {}
+        });
         name
     }
 
     /// JSON pointer of the parameter's schema inside `inputSchema`.
     pub fn pointer(&self, p: &Param<'_>) -> String {
         let mut pointer = String::new();
-        for segment in self.path(p) {
-            match segment {
-                Segment::Property(key) => {
-                    pointer.push_str("/properties/");
-                    push_escaped(&mut pointer, key);
-                }
-                Segment::Items => pointer.push_str("/items"),
-                Segment::Branch(keyword, i) => {
-                    pointer.push('/');
-                    pointer.push_str(keyword);
-                    pointer.push('/');
-                    pointer.push_str(&i.to_string());
-                }
+        self.spell(p.step, &mut pointer, &|pointer, segment| match segment {
+            Segment::Property(key) => {
+                pointer.push_str("/properties/");
+                push_escaped(pointer, key);
             }
-        }
+            Segment::Items => pointer.push_str("/items"),
+            Segment::Branch(keyword, i) => {
+                pointer.push('/');
+                pointer.push_str(keyword);
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+            }
+        });
         pointer
     }
 
-    /// The segments from the root to a parameter, in order.
-    fn path(&self, p: &Param<'_>) -> Vec<Segment<'a>> {
-        let mut path = Vec::new();
-        let mut at = p.step;
-        while let Some(step) = self.steps.get(at as usize) {
-            path.push(step.to);
-            at = step.from;
+    /// Spell the path from the root to step `at` into `out`, segment by segment. The
+    /// recursion is as deep as the walk went, which [`MAX_DEPTH`] bounds.
+    fn spell(&self, at: u32, out: &mut String, segment: &impl Fn(&mut String, Segment<'a>)) {
+        if let Some(step) = self.steps.get(at as usize) {
+            self.spell(step.from, out, segment);
+            segment(out, step.to);
         }
-        path.reverse();
-        path
     }
 }
 
