@@ -29,6 +29,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// The doc comments below are `--help` text, written for a terminal, not for rustdoc.
+#[allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read tool definitions from files into the catalogue.

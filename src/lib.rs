@@ -2,7 +2,7 @@
 //!
 //! Pipeline: [`ingest`] (inputs to [`model`] servers) → [`catalog`] (the reviewed
 //! files on disk) → [`classify`] (pure: tool in, verdict with evidence out) →
-//! [`render`] (views to HTML) → [`write`] (the only module that writes outputs).
+//! [`render`] (views to HTML) → [`write`](mod@write) (the only module that writes outputs).
 //! See `ARCHITECTURE.md`.
 
 pub mod catalog;

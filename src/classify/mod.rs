@@ -4,7 +4,7 @@
 //! Every rule is a unit of [`rules::RULES`]. A rule looks at the [`Ctx`] (the tool's
 //! name tokens, description, parameters and annotations, prepared once) and records
 //! [`Hit`]s: a vote for a category with a weight, a risk signal, or a finding, each
-//! with the words of the definition it matched. [`decide`] turns the hits into a verdict:
+//! with the words of the definition it matched. `decide` turns the hits into a verdict:
 //! the heaviest category vote wins (ties go to the more consequential category), risk
 //! starts at the category's default and signals raise it.
 
