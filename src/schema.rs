@@ -361,6 +361,12 @@ impl<'a> Walker<'a> {
 
     /// Recurse into an object property or into array items that are objects.
     fn nested(&mut self, resolved: Resolved<'a>, depth: usize) {
+        // Branches that only `$ref` further branches reach no object, so no other check
+        // bounds them: a chain of such definitions must not exhaust the stack.
+        if depth > MAX_DEPTH {
+            self.out.truncated = true;
+            return;
+        }
         let (schema, fields, pushed) = resolved;
         self.ref_stack.extend(pushed);
         if self.has_properties(&fields) {
@@ -603,6 +609,44 @@ mod tests {
         let p = params(Some(&s));
         assert!(p.truncated);
         assert!(p.params.len() <= MAX_DEPTH + 2);
+    }
+
+    /// Definitions that each lead to the next through `anyOf` and `$ref`, with no object
+    /// between them: nothing but the depth bound stops the walk, which must not exhaust
+    /// the stack (it did, on 200,000 of them).
+    #[test]
+    fn chains_of_referenced_branches_are_bounded() {
+        let n = 100_000;
+        let mut defs = serde_json::Map::new();
+        for k in 0..n {
+            defs.insert(
+                format!("d{k}"),
+                json!({"anyOf": [{"$ref": format!("#/$defs/d{}", k + 1)}]}),
+            );
+        }
+        defs.insert(
+            format!("d{n}"),
+            json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+        );
+        let s = json!({"properties": {"p": {"$ref": "#/$defs/d0"}}, "$defs": defs});
+        let s = Json::from(s);
+        let p = params(Some(&s));
+        assert!(p.truncated);
+        let names: Vec<_> = p.params.iter().map(|q| p.name(q)).collect();
+        assert_eq!(names, ["p"]);
+        // A short chain is still followed to its object.
+        let s = json!({"properties": {"p": {"$ref": "#/$defs/d0"}}, "$defs": {
+            "d0": {"anyOf": [{"$ref": "#/$defs/d1"}]},
+            "d1": {"type": "object", "properties": {"x": {"type": "string"}}}
+        }});
+        let s = Json::from(s);
+        let p = params(Some(&s));
+        assert!(!p.truncated);
+        assert_eq!(
+            p.pointer(&p.params[1]),
+            "/properties/p/anyOf/0/properties/x"
+        );
+        assert_eq!(p.name(&p.params[1]), "p.x");
     }
 
     #[test]
