@@ -7,11 +7,17 @@
 
 use crate::json::{Id, Json, JsonRef};
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Nesting deeper than this is not walked (the parameter list says so with `truncated`).
 pub const MAX_DEPTH: usize = 32;
 /// At most this many parameters are listed for one tool.
 pub const MAX_PARAMS: usize = 2_000;
+/// A walk stops (with `truncated`) after this much work: every schema, property and
+/// branch it visits counts one, and a long `required` list one for every 16 keys. `anyOf`
+/// lists of `$ref`s to further `anyOf` lists multiply, so without a bound a 130 KB
+/// definition cost seconds and hundreds of MiB; real schemas take a few hundred.
+pub const MAX_VISITS: usize = 20_000;
 
 /// One parameter of a tool, possibly nested. It borrows from the schema: listing
 /// parameters copies no descriptions or enums. Its dotted name and JSON pointer are made
@@ -35,13 +41,15 @@ pub struct Param<'a> {
 impl<'a> Param<'a> {
     /// Human-readable type: `string`, `integer | null`, `array<string>`, `object`...
     pub fn ty(&self) -> String {
-        type_name(self.schema, self.schema.doc().root(), 0)
+        type_name(self.schema, self.schema.doc().root(), 0, &mut {
+            TYPE_STEPS
+        })
     }
 
     /// The values an `enum`, a `const`, `anyOf` consts or array items with an enum allow.
     pub fn enum_values(&self) -> Vec<JsonRef<'a>> {
         let mut out = Vec::new();
-        enum_values(self.schema, &mut out, 0);
+        enum_values(self.schema, &mut out, 0, &mut { ENUM_STEPS });
         out
     }
 }
@@ -138,6 +146,7 @@ pub fn params(schema: Option<&Json>) -> Params<'_> {
         out: Params::default(),
         ref_stack: Vec::new(),
         at: ROOT,
+        visits: 0,
     };
     if let Some(props) = root.get("properties").filter(|p| p.is_object()) {
         walker.out.params.reserve(props.len());
@@ -153,6 +162,8 @@ struct Walker<'a> {
     ref_stack: Vec<&'a str>,
     /// The step the walk is at ([`ROOT`] at the top).
     at: u32,
+    /// Work done so far, against [`MAX_VISITS`].
+    visits: usize,
 }
 
 /// The keywords of one schema object the walk reads, gathered in one pass over its keys.
@@ -249,24 +260,25 @@ impl<'a> Walker<'a> {
         self.at(f.properties).is_some_and(|p| !p.is_empty())
     }
 
-    /// The subschemas of `allOf`, `anyOf` and `oneOf`: keyword, index, subschema.
-    fn branches(&self, f: &Fields) -> Vec<(&'static str, usize, JsonRef<'a>)> {
-        let mut out = Vec::new();
-        // Most schemas have none: no iterator machinery for them.
-        if f.branches.iter().all(Option::is_none) {
-            return out;
+    /// The subschemas of `allOf`, `anyOf` and `oneOf` of `f`, one keyword's list at a time.
+    fn branch_lists(&self, f: &Fields) -> [(&'static str, Option<JsonRef<'a>>); 3] {
+        let mut lists = BRANCH_KEYWORDS.map(|k| (k, None));
+        for (list, id) in lists.iter_mut().zip(f.branches) {
+            list.1 = self.at(id);
         }
-        for (keyword, list) in BRANCH_KEYWORDS.into_iter().zip(f.branches) {
-            let items = self.at(list).and_then(JsonRef::as_array);
-            out.extend(
-                items
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                    .map(|(i, b)| (keyword, i, b)),
-            );
+        lists
+    }
+
+    /// Count `n` units of work: false, with the walk marked truncated, once
+    /// [`MAX_VISITS`] is spent.
+    fn spend(&mut self, n: usize) -> bool {
+        self.visits = self.visits.saturating_add(n);
+        if self.visits > MAX_VISITS {
+            self.out.truncated = true;
+            false
+        } else {
+            true
         }
-        out
     }
 
     /// Follow a local `$ref`; `None` for non-local, missing or cyclic refs.
@@ -309,17 +321,46 @@ impl<'a> Walker<'a> {
         let Some((_, fields, pushed)) = self.resolve(schema, Fields::of(schema)) else {
             return;
         };
-        self.ref_stack.extend(pushed);
         let required = self.at(fields.required);
+        let required_len = required.map_or(0, JsonRef::len);
+        if !self.spend(1 + required_len / 16) {
+            return;
+        }
+        // A long list is read into a set once rather than scanned for every property.
+        let required_set: Option<HashSet<&str>> = (required_len > 16).then(|| {
+            required
+                .and_then(JsonRef::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(JsonRef::as_str)
+                .collect()
+        });
+        self.ref_stack.extend(pushed);
         let properties = self.at(fields.properties).and_then(JsonRef::as_object);
         for (key, prop) in properties.into_iter().flatten() {
-            let is_required = required.is_some_and(|r| r.contains_str(key));
+            if !self.spend(1) {
+                break;
+            }
+            let is_required = match &required_set {
+                Some(set) => set.contains(key),
+                None => required.is_some_and(|r| r.contains_str(key)),
+            };
             self.step(Segment::Property(key), |w| {
                 w.property(key, prop, is_required, depth);
             });
         }
-        for (keyword, i, branch) in self.branches(&fields) {
-            self.step(Segment::Branch(keyword, i), |w| w.object(branch, depth + 1));
+        for (keyword, list) in self.branch_lists(&fields) {
+            for (i, branch) in list
+                .and_then(JsonRef::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if !self.spend(1) {
+                    break;
+                }
+                self.step(Segment::Branch(keyword, i), |w| w.object(branch, depth + 1));
+            }
         }
         if pushed.is_some() {
             self.ref_stack.pop();
@@ -367,6 +408,9 @@ impl<'a> Walker<'a> {
             self.out.truncated = true;
             return;
         }
+        if !self.spend(1) {
+            return;
+        }
         let (schema, fields, pushed) = resolved;
         self.ref_stack.extend(pushed);
         if self.has_properties(&fields) {
@@ -377,9 +421,15 @@ impl<'a> Walker<'a> {
                 self.step(Segment::Items, |w| w.object(items, depth));
             }
         } else {
-            for (keyword, i, branch) in self.branches(&fields) {
-                if let Some(r) = self.resolve(branch, Fields::of(branch)) {
-                    self.step(Segment::Branch(keyword, i), |w| w.nested(r, depth + 1));
+            for (keyword, list) in self.branch_lists(&fields) {
+                let branches = list.and_then(JsonRef::as_array).into_iter().flatten();
+                for (i, branch) in branches.enumerate() {
+                    if !self.spend(1) {
+                        break;
+                    }
+                    if let Some(r) = self.resolve(branch, Fields::of(branch)) {
+                        self.step(Segment::Branch(keyword, i), |w| w.nested(r, depth + 1));
+                    }
                 }
             }
         }
@@ -405,11 +455,18 @@ fn push_escaped(out: &mut String, key: &str) {
 }
 
 /// Collect enum values; `anyOf: [{const: a}, {const: b}]` is an enum too, and so are
-/// array items with an enum.
-fn enum_values<'a>(schema: JsonRef<'a>, out: &mut Vec<JsonRef<'a>>, depth: usize) {
-    if depth > MAX_DEPTH {
+/// array items with an enum. At most `left` schemas are looked at: a parameter's schema may
+/// be a shared definition with thousands of alternatives, read again for every parameter.
+fn enum_values<'a>(
+    schema: JsonRef<'a>,
+    out: &mut Vec<JsonRef<'a>>,
+    depth: usize,
+    left: &mut usize,
+) {
+    if depth > MAX_DEPTH || *left == 0 {
         return;
     }
+    *left -= 1;
     if let Some(values) = schema.get("enum").and_then(JsonRef::as_array) {
         out.extend(values);
         return;
@@ -420,11 +477,14 @@ fn enum_values<'a>(schema: JsonRef<'a>, out: &mut Vec<JsonRef<'a>>, depth: usize
     }
     let before = out.len();
     for branch in alternatives(schema) {
-        enum_values(branch, out, depth + 1);
+        if *left == 0 {
+            break;
+        }
+        enum_values(branch, out, depth + 1, left);
     }
     if out.len() == before {
         if let Some(items) = schema.get("items") {
-            enum_values(items, out, depth + 1);
+            enum_values(items, out, depth + 1, left);
         }
     }
 }
@@ -441,29 +501,50 @@ fn alternatives(schema: JsonRef<'_>) -> impl Iterator<Item = JsonRef<'_>> {
 }
 
 /// A short, readable type for a property schema.
-fn type_name(schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize) -> String {
-    if depth > 4 {
+/// How many schemas one [`Param::ty`] may look at. `anyOf` lists of `$ref`s to further
+/// `anyOf` lists multiply: without a bound, a 130 KB definition took seconds a parameter.
+/// Real types take a handful of steps.
+const TYPE_STEPS: usize = 256;
+
+/// How many schemas one [`Param::enum_values`] may look at: enough for an enum written as
+/// thousands of `const` alternatives, bounded because a shared definition is read again for
+/// every parameter that uses it.
+const ENUM_STEPS: usize = 4_096;
+
+/// The type of `schema`; past `depth` 4, or once `left` steps are spent, `any`.
+fn type_name(schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize, left: &mut usize) -> String {
+    if depth > 4 || *left == 0 {
         return "any".into();
     }
+    *left -= 1;
     if let Some(r) = schema.get("$ref").and_then(JsonRef::as_str) {
         return match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
-            Some(target) if target != schema => type_name(target, root, depth + 1),
+            Some(target) if target != schema => type_name(target, root, depth + 1, left),
             _ => "object".into(),
         };
     }
     let ty = schema.get("type");
     let mut names: Vec<String> =
         match (ty.and_then(JsonRef::as_str), ty.and_then(JsonRef::as_array)) {
-            (Some(t), _) => vec![single_type(t, schema, root, depth)],
-            (_, Some(ts)) => ts
-                .filter_map(JsonRef::as_str)
-                .map(|t| single_type(t, schema, root, depth))
-                .collect(),
+            (Some(t), _) => vec![single_type(t, schema, root, depth, left)],
+            (_, Some(ts)) => {
+                let mut names = Vec::new();
+                for t in ts.filter_map(JsonRef::as_str) {
+                    if *left == 0 {
+                        break;
+                    }
+                    names.push(single_type(t, schema, root, depth, left));
+                }
+                names
+            }
             _ => Vec::new(),
         };
     if names.is_empty() {
         for branch in alternatives(schema) {
-            let n = type_name(branch, root, depth + 1);
+            if *left == 0 {
+                break;
+            }
+            let n = type_name(branch, root, depth + 1, left);
             if !names.contains(&n) {
                 names.push(n);
             }
@@ -481,10 +562,16 @@ fn type_name(schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize) -> String {
     names.join(" | ")
 }
 
-fn single_type(t: &str, schema: JsonRef<'_>, root: JsonRef<'_>, depth: usize) -> String {
+fn single_type(
+    t: &str,
+    schema: JsonRef<'_>,
+    root: JsonRef<'_>,
+    depth: usize,
+    left: &mut usize,
+) -> String {
     if t == "array" {
         if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
-            return format!("array<{}>", type_name(items, root, depth + 1));
+            return format!("array<{}>", type_name(items, root, depth + 1, left));
         }
     }
     t.to_string()
@@ -647,6 +734,54 @@ mod tests {
             "/properties/p/anyOf/0/properties/x"
         );
         assert_eq!(p.name(&p.params[1]), "p.x");
+    }
+
+    /// A shared definition of many alternatives that each `$ref` another such definition:
+    /// the work multiplies (9,000,000 branches here), and the bounds stop it.
+    #[test]
+    fn fanned_out_references_are_bounded() {
+        let wide = |n: usize, branch: serde_json::Value| json!({"anyOf": std::iter::repeat_n(branch, n).collect::<Vec<_>>()});
+        let props: serde_json::Map<_, _> = (0..20)
+            .map(|i| (format!("p{i}"), json!({"$ref": "#/$defs/X"})))
+            .collect();
+        let s = json!({"properties": props, "$defs": {
+            "X": wide(3_000, json!({"$ref": "#/$defs/Y"})),
+            "Y": wide(3_000, json!({"type": "string"})),
+        }});
+        let s = Json::from(s);
+        let p = params(Some(&s));
+        assert!(p.truncated);
+        assert!(p.steps.len() <= MAX_VISITS, "{} steps", p.steps.len());
+        assert_eq!(p.params[0].ty(), "string");
+        // Alternatives of distinct types: a type names at most `TYPE_STEPS` of them.
+        let types: Vec<_> = (0..1_000)
+            .map(|i| json!({"type": format!("t{i}")}))
+            .collect();
+        let s = Json::from(json!({"properties": {"x": {"anyOf": types}}}));
+        let ty = params(Some(&s)).params[0].ty();
+        assert_eq!(ty.split(" | ").count(), TYPE_STEPS - 1);
+        // An enum written as `const` alternatives keeps thousands of values, not more.
+        let consts: Vec<_> = (0..10_000).map(|i| json!({"const": i})).collect();
+        let s = Json::from(json!({"properties": {"x": {"oneOf": consts}}}));
+        let values = params(Some(&s)).params[0].enum_values();
+        assert_eq!(values.len(), ENUM_STEPS - 1);
+        assert_eq!(values[700].to_value(), json!(700));
+    }
+
+    /// A long `required` list is checked through a set, with the same answers.
+    #[test]
+    fn long_required_lists() {
+        let props: serde_json::Map<_, _> = (0..40)
+            .map(|i| (format!("k{i}"), json!({"type": "string"})))
+            .collect();
+        let required: Vec<_> = (0..40).step_by(2).map(|i| format!("k{i}")).collect();
+        let s = Json::from(json!({"properties": props, "required": required}));
+        let p = params(Some(&s));
+        assert!(!p.truncated);
+        for q in &p.params {
+            let n: usize = q.key[1..].parse().unwrap();
+            assert_eq!(q.required, n.is_multiple_of(2), "{}", q.key);
+        }
     }
 
     #[test]
