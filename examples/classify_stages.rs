@@ -46,14 +46,20 @@ fn main() {
             .collect();
     }
     let rounds = CALLS.div_ceil(tools.len()).max(3);
-    let per_tool = |f: &dyn Fn(&Tool)| {
+    // Nanoseconds a tool for `rounds` passes of `pass` over all the tools.
+    let timed = |pass: &dyn Fn()| {
         let start = Instant::now();
         for _ in 0..rounds {
+            pass();
+        }
+        start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64
+    };
+    let per_tool = |f: &dyn Fn(&Tool)| {
+        timed(&|| {
             for t in &tools {
                 f(t);
             }
-        }
-        start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64
+        })
     };
     let params: usize = tools
         .iter()
@@ -102,13 +108,11 @@ fn main() {
     for (label, f) in stages {
         println!("{label:<18} {:>6.0} ns/tool", per_tool(f));
     }
-    let start = Instant::now();
-    for _ in 0..rounds {
+    let batched = timed(&|| {
         for run in tools.chunks(classify::BATCH) {
             drop(black_box(classify::classify_batch(run)));
         }
-    }
-    let batched = start.elapsed().as_secs_f64() * 1e9 / (rounds * tools.len()) as f64;
+    });
     println!("{:<18} {batched:>6.0} ns/tool", "classify, batches");
     // The order of a build: each server's tools classified just after its file is parsed.
     let warm = as_a_build_does(&servers, rounds);

@@ -234,7 +234,7 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
         }
     };
     // Each step of a walk waits on the one before, so independent walks over parts of
-    // the text, interleaved two by two, go several times faster than one. A part's walk
+    // the text (two or four), interleaved, go several times faster than one. A part's walk
     // starts `longest - 1` bytes early, so it sees every phrase that ends in its part, and
     // it reports only those.
     let n = bytes.len();

@@ -328,6 +328,7 @@ pub fn prepare_server<'a>(server: &'a Server, verdicts: &Verdicts<'_>) -> Server
         .par_chunks(crate::classify::BATCH)
         .flat_map_iter(|run| verdicts(server, run))
         .collect();
+    debug_assert_eq!(verdicts.len(), server.tools.len(), "one verdict a tool");
     let tools = server
         .tools
         .par_iter()
