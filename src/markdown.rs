@@ -36,8 +36,8 @@ pub fn find_invisible(text: &str) -> Option<usize> {
         if suspects != 0 {
             for (j, &b) in chunk.iter().enumerate() {
                 let i = base + j;
-                let hit =
-                    suspect(b) && (b < 0x80 || text[i..].chars().next().is_some_and(is_invisible));
+                let hit = may_start_invisible(b)
+                    && (b < 0x80 || text[i..].chars().next().is_some_and(is_invisible));
                 if hit {
                     return Some(i);
                 }
@@ -50,7 +50,7 @@ pub fn find_invisible(text: &str) -> Option<usize> {
 
 /// Whether a byte may start an invisible character (see [`find_invisible`]).
 #[inline]
-fn suspect(b: u8) -> bool {
+pub fn may_start_invisible(b: u8) -> bool {
     (b < 0x20 && b != b'\n' && b != b'\t' && b != b'\r')
         || b == 0x7f
         || b == 0xc2

@@ -109,7 +109,11 @@ impl<'a> Params<'a> {
 
     /// JSON pointer of the parameter's schema inside `inputSchema`.
     pub fn pointer(&self, p: &Param<'_>) -> String {
-        let mut pointer = String::new();
+        self.pointer_after(String::new(), p)
+    }
+
+    /// [`Params::pointer`] appended to `pointer`.
+    pub fn pointer_after(&self, mut pointer: String, p: &Param<'_>) -> String {
         self.spell(p.step, &mut pointer, &|pointer, segment| match segment {
             Segment::Property(key) => {
                 pointer.push_str("/properties/");

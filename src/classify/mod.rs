@@ -168,8 +168,10 @@ impl<'a> Ctx<'a> {
             .params
             .iter()
             .map(|p| {
-                if p.key.bytes().any(|b| b.is_ascii_uppercase()) || !p.key.is_ascii() {
+                if !p.key.is_ascii() {
                     Cow::Owned(p.key.to_lowercase())
+                } else if p.key.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(p.key.to_ascii_lowercase())
                 } else {
                     Cow::Borrowed(p.key)
                 }
@@ -322,7 +324,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
     rules::after_decision(ctx, category, &mut acc);
     let mut risk = category.default_risk();
     let mut signals = Vec::new();
-    let mut rules_fired = Vec::new();
+    let mut rules_fired = Vec::with_capacity(acc.hits.len());
     let mut findings = Vec::new();
     let mut agree = 0u32;
     let mut disagree = 0u32;

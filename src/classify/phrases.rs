@@ -150,16 +150,37 @@ fn tabulate(
     }
     // Match states first, in a stable order.
     states.sort_by_key(|&s| (!dfa.is_match(s), seen[&s]));
-    let local: std::collections::HashMap<StateID, usize> =
-        states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    // A byte that may start an invisible character is in no phrase, so from any state it
+    // leads back to the start. It leads instead to an extra state, `REVEAL` (local 0),
+    // which goes on as the start does but counts as a match: the walk stops there and
+    // looks at the character. Phrases are found exactly as before.
+    for &s in &states {
+        for b in (0..=255u8).filter(|&b| crate::markdown::may_start_invisible(b)) {
+            if dfa.next_state(Anchored::No, s, b) != start {
+                return None;
+            }
+        }
+    }
+    let local: std::collections::HashMap<StateID, usize> = states
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, i + 1))
+        .collect();
+    let rows: Vec<StateID> = std::iter::once(start)
+        .chain(states.iter().copied())
+        .collect();
+    let next = |s: StateID, b: u8| {
+        if crate::markdown::may_start_invisible(b) {
+            REVEAL
+        } else {
+            local[&dfa.next_state(Anchored::No, s, b)]
+        }
+    };
     // Bytes that every state sends to the same place share a class.
     let mut class = [0u8; 256];
     let mut signatures: Vec<Vec<usize>> = Vec::new();
     for b in 0..=255u8 {
-        let sig: Vec<usize> = states
-            .iter()
-            .map(|&s| local[&dfa.next_state(Anchored::No, s, b)])
-            .collect();
+        let sig: Vec<usize> = rows.iter().map(|&s| next(s, b)).collect();
         let c = signatures
             .iter()
             .position(|x| *x == sig)
@@ -170,7 +191,7 @@ fn tabulate(
         class[usize::from(b)] = u8::try_from(c).ok()?;
     }
     let classes = signatures.len();
-    if states.len() * classes > 1 << 16 {
+    if rows.len() * classes > 1 << 16 {
         return None;
     }
     let mut table = vec![0u16; 1 << 16].into_boxed_slice();
@@ -179,14 +200,15 @@ fn tabulate(
             table[s * classes + c] = u16::try_from(next * classes).ok()?;
         }
     }
-    let match_states = states.iter().take_while(|&&s| dfa.is_match(s)).count();
-    let (mut offsets, mut matches) = (vec![0u32], Vec::new());
-    for &s in &states[..match_states] {
+    let match_states = 1 + states.iter().take_while(|&&s| dfa.is_match(s)).count();
+    // `REVEAL` reports one pseudo-match, of no length, that the scan checks.
+    let (mut offsets, mut matches) = (vec![0u32, 1], vec![(u16::MAX, 0, true)]);
+    for &s in &states[..match_states - 1] {
         for k in 0..dfa.match_len(s) {
             let pattern = dfa.match_pattern(s, k);
             let list = list_of[pattern.as_usize()];
             matches.push((
-                u16::try_from(list).ok()?,
+                u16::try_from(list).ok().filter(|&l| l != u16::MAX)?,
                 u16::try_from(dfa.pattern_len(pattern)).ok()?,
                 whole_text.contains(&list),
             ));
@@ -212,18 +234,38 @@ pub fn index_of(list: &Phrases) -> Option<usize> {
         .position(|l| std::ptr::eq(*l, list))
 }
 
-/// Every phrase of every registered list in `text`, sorted by position. Hits that end past
+/// The [`PhraseHit::list`] of the first invisible or direction-changing character of a
+/// text (see [`crate::markdown::is_invisible`]), which [`scan`] reports among the phrases.
+pub const INVISIBLE: usize = usize::MAX;
+
+/// The local state a byte that may start an invisible character leads to.
+const REVEAL: usize = 0;
+
+/// Every phrase of every registered list in `text`, sorted by position, and its first
+/// invisible character (list [`INVISIBLE`]), wherever it is. Hits that end past
 /// `cut` are kept only for the lists of [`super::rules::WHOLE_TEXT_LISTS`] (hidden
 /// instructions may sit at the very end).
 pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     let c = combined();
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
+    let mut invisible: Option<usize> = None;
     let mut record = |state: u16, end: usize| {
         let i = usize::from(state / c.classes);
         let (from, to) = (c.offsets[i] as usize, c.offsets[i + 1] as usize);
         for &(list, len, whole_text) in &c.matches[from..to] {
-            if end <= cut || whole_text {
+            if list == u16::MAX {
+                // `REVEAL`: the byte before `end` may start an invisible character, and
+                // it starts a character (it is no continuation byte).
+                let at = end - 1;
+                let found = text[at..]
+                    .chars()
+                    .next()
+                    .is_some_and(crate::markdown::is_invisible);
+                if found && invisible.is_none_or(|first| at < first) {
+                    invisible = Some(at);
+                }
+            } else if end <= cut || whole_text {
                 let start = end - usize::from(len);
                 hits.push(PhraseHit {
                     list: usize::from(list),
@@ -254,6 +296,14 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
         4 => walk_four(c, bytes, [part(0), part(1), part(2), part(3)], &mut record),
         2 => walk_two(c, bytes, part(0), part(1), &mut record),
         _ => walk_one(c, bytes, part(0), c.start, &mut record),
+    }
+    if let Some(at) = invisible {
+        let len = text[at..].chars().next().map_or(1, char::len_utf8);
+        hits.push(PhraseHit {
+            list: INVISIBLE,
+            start: at,
+            end: at + len,
+        });
     }
     hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
     hits
@@ -468,6 +518,22 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(scan(&text, text.len()), plain_scan(&text));
         }
+
+        /// The first invisible character is reported where [`crate::markdown::find_invisible`]
+        /// finds it, by every walk, and the phrases around it are found as without it.
+        #[test]
+        fn invisible_characters_are_found_in_the_same_pass(
+            text in "(tab|<important>|permanently|x| |\n|\t|é|—|’|\u{a0}|\u{85}|\u{7}|\u{7f}|\u{ad}|\u{200b}|\u{202e}|\u{2066}|\u{feff}|\u{180e}|\u{e0041}){0,400}"
+        ) {
+            let hits = scan(&text, text.len());
+            let invisible: Vec<usize> =
+                hits.iter().filter(|h| h.list == INVISIBLE).map(|h| h.start).collect();
+            let expected = crate::markdown::find_invisible(&text);
+            proptest::prop_assert_eq!(invisible, expected.into_iter().collect::<Vec<_>>());
+            let phrases: Vec<PhraseHit> =
+                hits.into_iter().filter(|h| h.list != INVISIBLE).collect();
+            proptest::prop_assert_eq!(phrases, plain_scan(&text));
+        }
     }
 
     #[test]
@@ -476,7 +542,18 @@ mod tests {
         let catalog = crate::catalog::load(&dir).expect("bundled catalogue");
         for tool in catalog.servers.iter().flat_map(|s| &s.tools) {
             let d = tool.description();
-            assert_eq!(scan(d, d.len()), plain_scan(d), "{}", tool.name);
+            let mut hits = scan(d, d.len());
+            let invisible = hits
+                .iter()
+                .position(|h| h.list == INVISIBLE)
+                .map(|i| hits.remove(i));
+            assert_eq!(hits, plain_scan(d), "{}", tool.name);
+            assert_eq!(
+                invisible.map(|h| h.start),
+                crate::markdown::find_invisible(d),
+                "{}",
+                tool.name
+            );
         }
     }
 

@@ -7,7 +7,7 @@
 //! `name | description`, or a whole tool as JSON.
 
 use super::lexicon::{self, Strength};
-use super::phrases::{contains_ci, contains_word, find_ci, Phrases};
+use super::phrases::{self, contains_ci, contains_word, find_ci, Phrases};
 use super::text::{self, quote, with_lower, with_verb_base, words};
 use super::{Acc, Ctx};
 use crate::model::Category;
@@ -180,13 +180,15 @@ fn check_name_verb(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let Some(primary) = ctx.name_primary else {
         return;
     };
-    let mut chosen = vec![primary];
-    for &(i, c, s) in verbs {
-        if i > primary.0 && matches!(&*toks[i - 1], "or" | "and") {
-            chosen.push((i, c, s));
-        }
-    }
-    let &(i, category, strength) = chosen.iter().max_by_key(|v| v.1).unwrap_or(&primary);
+    // The primary verb and any joined to it by "or" / "and": the most consequential.
+    let joined = verbs
+        .iter()
+        .copied()
+        .filter(|&(i, ..)| i > primary.0 && matches!(&*toks[i - 1], "or" | "and"));
+    let (i, category, strength) = std::iter::once(primary)
+        .chain(joined)
+        .max_by_key(|v| v.1)
+        .unwrap_or(primary);
     let weight = match (strength, category) {
         (Strength::Weak, _) => 50,
         (Strength::Strong, Category::Destructive) => 88,
@@ -735,7 +737,9 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 }
 
 fn schema_source(ctx: &Ctx<'_>, p: &Param) -> Cow<'static, str> {
-    Cow::Owned(format!("inputSchema{}", ctx.params.pointer(p)))
+    let mut prefix = String::with_capacity(64);
+    prefix.push_str("inputSchema");
+    Cow::Owned(ctx.params.pointer_after(prefix, p))
 }
 
 fn param_name(ctx: &Ctx<'_>, p: &Param) -> String {
@@ -1355,7 +1359,12 @@ fn check_secrets(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 
 /// The evidence of a word of the tool's name: `delete_issue (word `delete`)`.
 fn name_word(ctx: &Ctx<'_>, word: &str) -> String {
-    format!("{} (word `{word}`)", ctx.tool.name)
+    let name = &ctx.tool.name;
+    let mut out = String::with_capacity(name.len() + word.len() + 10);
+    for part in [name.as_str(), " (word `", word, "`)"] {
+        out.push_str(part);
+    }
+    out
 }
 
 /// A risk signal quoting the name when it says so (`in_name`), or else the first
@@ -1603,8 +1612,7 @@ fn check_hidden(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     // description, then the name. The description is searched whole: a payload may hide
     // at its end.
     let full = ctx.tool.description();
-    let first_hit = ctx.phrase_hits(&HIDDEN).next().map(|h| (h.start, h.end));
-    let found = hidden_in(full, first_hit)
+    let found = hidden_in(full, &ctx.phrase_hits)
         .map(|q| (Cow::Borrowed("description"), q))
         .or_else(|| hidden_in_params_or_name(ctx));
     if let Some((source, q)) = found {
@@ -1653,12 +1661,16 @@ fn invisible_evidence(text: &str, pos: usize) -> String {
     format!("invisible character U+{:04X} at byte {pos}", c as u32)
 }
 
-/// The evidence of hidden instructions in `text`, given the first hidden-wording hit.
-fn hidden_in(text: &str, hit: Option<(usize, usize)>) -> Option<String> {
-    if let Some(pos) = crate::markdown::find_invisible(text) {
-        return Some(invisible_evidence(text, pos));
+/// The evidence of hidden instructions in `text`, given the phrases found in it: its
+/// first invisible character, or else its first hidden wording.
+fn hidden_in(text: &str, hits: &[phrases::PhraseHit]) -> Option<String> {
+    if let Some(h) = hits.iter().find(|h| h.list == phrases::INVISIBLE) {
+        return Some(invisible_evidence(text, h.start));
     }
-    hit.map(|(s, e)| quote(text, s, e, 80))
+    let hidden = phrases::index_of(&HIDDEN);
+    hits.iter()
+        .find(|h| Some(h.list) == hidden)
+        .map(|h| quote(text, h.start, h.end, 80))
 }
 
 rule!(FORCE_OR_OVERWRITE {

@@ -145,6 +145,12 @@ pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
 /// Call `f` with the word in lower case; short ASCII words are lowered on the stack.
 pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     const N: usize = 32;
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return f(word);
+    }
     if word.len() <= N && word.is_ascii() {
         let mut buf = [0u8; N];
         let b = &mut buf[..word.len()];
@@ -300,16 +306,45 @@ pub fn quote(text: &str, start: usize, end: usize, max: usize) -> String {
     if s > 0 {
         out.push('…');
     }
-    for (i, w) in text[s..e].split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
+    push_words(&mut out, &text[s..e]);
     if e < text.len() {
         out.push('…');
     }
     out
+}
+
+/// Append the words of `part` to `out`, one space between them: white space collapsed.
+fn push_words(out: &mut String, part: &str) {
+    if !part.is_ascii() {
+        for (i, w) in part.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return;
+    }
+    // The same on bytes. The ASCII characters that are white space: tab, line feed,
+    // vertical tab, form feed, carriage return and space.
+    let b = part.as_bytes();
+    let space = |i: usize| matches!(b[i], b'\t'..=b'\r' | b' ');
+    let (mut i, mut wrote) = (0, false);
+    while i < b.len() {
+        while i < b.len() && space(i) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !space(i) {
+            i += 1;
+        }
+        if start < i {
+            if wrote {
+                out.push(' ');
+            }
+            out.push_str(&part[start..i]);
+            wrote = true;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -340,6 +375,14 @@ mod tests {
             stem in "\\PC{0,5}", tail in "(ing|ING|al|ion)"
         ) {
             let _ = gerund_verb(&format!("{stem}{tail}"));
+        }
+
+        #[test]
+        fn ascii_words_collapse_like_split_whitespace(text in "[a-z \t\n\r\x0B\x0C\x1C-\x1F.]{0,80}") {
+            let mut out = String::new();
+            push_words(&mut out, &text);
+            let slow: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(out, slow.join(" "));
         }
 
         #[test]
