@@ -101,6 +101,8 @@ pub struct Ctx<'a> {
     pub sentence: &'a str,
     /// The verbs that open the first sentence: (category, byte range in `sentence`).
     pub lead: Vec<(Category, usize, usize)>,
+    /// What [`lexicon::verb`] says of each name token, in the order of `name_tokens`.
+    pub name_lex: Vec<Option<(Category, lexicon::Strength)>>,
     /// Every verb of the name: (token index, category, strength).
     pub name_verbs: Vec<(usize, Category, lexicon::Strength)>,
     /// The verb that says what the name does (see [`rules`]' `primary_of`).
@@ -153,6 +155,7 @@ impl<'a> Ctx<'a> {
             phrase_hits: Vec::new(),
             sentence: "",
             lead: Vec::new(),
+            name_lex: Vec::new(),
             name_verbs: Vec::new(),
             name_primary: None,
             params: Params::default(),
@@ -186,7 +189,8 @@ impl<'a> Ctx<'a> {
 
     fn read_name(&mut self) {
         self.name_tokens = text::name_tokens(&self.tool.name);
-        self.name_verbs = rules::name_verbs(&self.name_tokens);
+        self.name_lex = self.name_tokens.iter().map(|t| lexicon::verb(t)).collect();
+        self.name_verbs = rules::name_verbs(&self.name_tokens, &self.name_lex);
         self.name_primary = rules::primary_of(&self.name_tokens, &self.name_verbs);
     }
 

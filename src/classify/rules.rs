@@ -143,11 +143,15 @@ rule!(NAME_VERB {
 });
 
 /// The verbs of a name: (token index, category, strength).
-pub(crate) fn name_verbs(toks: &[Cow<'_, str>]) -> Vec<(usize, Category, Strength)> {
+pub(crate) fn name_verbs(
+    toks: &[Cow<'_, str>],
+    lex: &[Option<(Category, Strength)>],
+) -> Vec<(usize, Category, Strength)> {
     toks.iter()
+        .zip(lex)
         .enumerate()
-        .filter_map(|(i, t)| {
-            let (c, s) = lexicon::verb(t)?;
+        .filter_map(|(i, (t, lex))| {
+            let (c, s) = (*lex)?;
             Some((i, lexicon::in_context(t, &toks[i + 1..]).unwrap_or(c), s))
         })
         .collect()
@@ -347,9 +351,9 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         return;
     }
     if ctx
-        .name_tokens
+        .name_lex
         .iter()
-        .any(|t| matches!(lexicon::verb(t), Some((_, Strength::Strong))))
+        .any(|lex| matches!(lex, Some((_, Strength::Strong))))
     {
         return;
     }
@@ -904,18 +908,16 @@ rule!(FINANCIAL_ACTION {
 
 fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
-    let read_first = toks
+    let read_first = ctx
+        .name_lex
         .iter()
-        .find_map(|t| lexicon::verb(t))
+        .find_map(|&lex| lex)
         .is_some_and(|(c, s)| c == Category::Read && s == Strength::Strong);
     if read_first {
         return;
     }
-    let direct = toks.iter().find(|t| {
-        matches!(
-            lexicon::verb(t),
-            Some((Category::Financial, Strength::Strong))
-        )
+    let direct = toks.iter().zip(&ctx.name_lex).find_map(|(t, lex)| {
+        matches!(lex, Some((Category::Financial, Strength::Strong))).then_some(t)
     });
     let combo = toks.iter().enumerate().find_map(|(i, t)| {
         if !lexicon::financial_verb(t) {
