@@ -152,10 +152,6 @@ pub fn params(schema: Option<&Json>) -> Params<'_> {
         at: ROOT,
         visits: 0,
     };
-    if let Some(props) = root.get("properties").filter(|p| p.is_object()) {
-        walker.out.params.reserve(props.len());
-        walker.out.steps.reserve(props.len());
-    }
     walker.object(root, 0);
     walker.out
 }
@@ -341,6 +337,11 @@ impl<'a> Walker<'a> {
         });
         self.ref_stack.extend(pushed);
         let properties = self.at(fields.properties).and_then(JsonRef::as_object);
+        if let (Some(list), 0) = (&properties, self.out.steps.len()) {
+            // The top level's properties: room for them at once.
+            self.out.params.reserve(list.len());
+            self.out.steps.reserve(list.len());
+        }
         for (key, prop) in properties.into_iter().flatten() {
             if !self.spend(1) {
                 break;

@@ -170,15 +170,7 @@ impl<'a> Ctx<'a> {
             .params
             .params
             .iter()
-            .map(|p| {
-                if !p.key.is_ascii() {
-                    Cow::Owned(p.key.to_lowercase())
-                } else if p.key.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(p.key.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(p.key)
-                }
-            })
+            .map(|p| text::lower(p.key))
             .collect();
     }
 

@@ -292,10 +292,13 @@ pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
             prev = w;
             continue;
         }
-        let joined = between.contains(',') || between.contains('/') || prev_joins;
+        let joined = between.bytes().any(|b| b == b',' || b == b'/') || prev_joins;
+        if !joined {
+            break;
+        }
         match with_verb_base(w.text, lexicon::verb) {
-            Some((c, _)) if joined => out.push((c, w.start, w.end)),
-            _ => break,
+            Some((c, _)) => out.push((c, w.start, w.end)),
+            None => break,
         }
         prev = w;
     }
@@ -359,19 +362,18 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
     let text = ctx.description;
     let mut best: Option<(Category, usize, usize)> = None;
-    let ws = words(text);
-    for (i, w) in ws.iter().enumerate() {
+    // The three words before the current one, the nearest last.
+    let mut before: [&str; 3] = [""; 3];
+    for w in text::word_iter(text) {
         let verb =
             text::gerund_verb(w.text).unwrap_or_else(|| with_verb_base(w.text, lexicon::verb));
-        let Some((c, Strength::Strong)) = verb else {
-            continue;
-        };
-        if c == Category::Read || negated(&ws, i) {
-            continue;
+        if let Some((c, Strength::Strong)) = verb {
+            let better = best.is_none_or(|b| c > b.0);
+            if c != Category::Read && better && !negated(&before) {
+                best = Some((c, w.start, w.end));
+            }
         }
-        if best.is_none_or(|b| c > b.0) {
-            best = Some((c, w.start, w.end));
-        }
+        before = [before[1], before[2], w.text];
     }
     if let Some((c, s, e)) = best {
         acc.vote(
@@ -384,10 +386,10 @@ fn check_multi_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
-/// Whether word `i` is negated by one of the three words before it.
-fn negated(ws: &[text::Word<'_>], i: usize) -> bool {
-    ws[i.saturating_sub(3)..i].iter().any(|w| {
-        with_lower(w.text, |l| {
+/// Whether a word is negated by one of the (three) words before it.
+fn negated(before: &[&str]) -> bool {
+    before.iter().any(|w| {
+        with_lower(w, |l| {
             matches!(
                 l,
                 "not"

@@ -142,6 +142,23 @@ pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
     })
 }
 
+/// `text` in lower case, borrowed when it already is.
+pub fn lower(text: &str) -> Cow<'_, str> {
+    // One pass over the bytes (the usual key is short): is it ASCII, has it capitals?
+    let mut upper = false;
+    for &b in text.as_bytes() {
+        if b >= 0x80 {
+            return Cow::Owned(text.to_lowercase());
+        }
+        upper |= b.is_ascii_uppercase();
+    }
+    if upper {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Call `f` with the word in lower case; short ASCII words are lowered on the stack.
 pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     const N: usize = 32;
@@ -263,11 +280,8 @@ pub fn first_sentence(text: &str) -> &str {
     }
     let head = &text[..end];
     // Only ASCII bytes can end a sentence, and an ASCII byte is a whole character.
-    let stop = head
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| matches!(b, b'.' | b';' | b'\n'))
-        .map(|(i, b)| (i, char::from(b)))
+    let stop = memchr::memchr3_iter(b'.', b';', b'\n', head.as_bytes())
+        .map(|i| (i, char::from(head.as_bytes()[i])))
         .find(|&(i, c)| {
             let rest = &head[i + 1..];
             let ends = match c {
