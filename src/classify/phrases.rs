@@ -429,10 +429,16 @@ pub fn contains_word(hay: &str, word: &str) -> bool {
     if w.is_empty() || w.len() > h.len() {
         return false;
     }
-    (0..=h.len() - w.len()).any(|i| {
+    let first = w[0];
+    let starts = &h[..=h.len() - w.len()];
+    let mut candidates = memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        starts,
+    );
+    candidates.any(|i| {
         // An ASCII match starts and ends on char boundaries.
-        h[i].eq_ignore_ascii_case(&w[0])
-            && h[i..i + w.len()].eq_ignore_ascii_case(w)
+        h[i..i + w.len()].eq_ignore_ascii_case(w)
             && hay[..i]
                 .chars()
                 .next_back()
@@ -507,6 +513,33 @@ mod tests {
             .collect();
         expected.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
         expected
+    }
+
+    /// Every position compared: what [`contains_word`] finds with `memchr`.
+    fn contains_word_naive(hay: &str, word: &str) -> bool {
+        let (h, w) = (hay.as_bytes(), word.as_bytes());
+        !w.is_empty()
+            && w.len() <= h.len()
+            && (0..=h.len() - w.len()).any(|i| {
+                h[i..i + w.len()].eq_ignore_ascii_case(w)
+                    && hay[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                    && hay[i + w.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whole_words_are_found_where_a_plain_search_finds_them(
+            hay in "(sql|SQL|Sq|s|l|é|ésql| |_|1){0,12}", word in "(sql|s|1sq|_)"
+        ) {
+            proptest::prop_assert_eq!(contains_word(&hay, &word), contains_word_naive(&hay, &word));
+        }
     }
 
     proptest::proptest! {
