@@ -319,10 +319,21 @@ struct Part {
 }
 
 impl Combined {
+    /// One step of the walk: a `u16` index is always inside the table, so there is no
+    /// bounds check.
     #[inline]
     fn step(&self, state: u16, byte: u8) -> u16 {
-        // A `u16` index is always inside the table: no bounds check.
-        self.table[usize::from(state.wrapping_add(u16::from(self.class[usize::from(byte)])))]
+        self.stepper()(state, byte)
+    }
+
+    /// [`Combined::step`] as a closure holding the tables: the four-part walk keeps them
+    /// in registers rather than reading them through `self` again after each report.
+    #[inline]
+    fn stepper(&self) -> impl Fn(u16, u8) -> u16 + Copy + '_ {
+        let (table, class) = (&*self.table, &self.class);
+        move |state, byte| {
+            table[usize::from(state.wrapping_add(u16::from(class[usize::from(byte)])))]
+        }
     }
 }
 
@@ -356,12 +367,13 @@ fn walk_four(c: &Combined, bytes: &[u8], p: [Part; 4], record: &mut impl FnMut(u
     let limit = c.match_limit;
     let [h0, h1, h2, h3] = p.map(|p| &bytes[p.from..p.from + common]);
     // The states stay in registers: matches, rare, are reported out of line.
+    let step = c.stepper();
     let (mut s0, mut s1, mut s2, mut s3) = (c.start, c.start, c.start, c.start);
     for k in 0..common {
-        s0 = c.step(s0, h0[k]);
-        s1 = c.step(s1, h1[k]);
-        s2 = c.step(s2, h2[k]);
-        s3 = c.step(s3, h3[k]);
+        s0 = step(s0, h0[k]);
+        s1 = step(s1, h1[k]);
+        s2 = step(s2, h2[k]);
+        s3 = step(s3, h3[k]);
         if s0.min(s1).min(s2).min(s3) < limit {
             report(limit, [s0, s1, s2, s3], &p, k, record);
         }
