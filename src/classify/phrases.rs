@@ -42,7 +42,8 @@ impl Phrases {
 
     /// As [`Phrases::find`], for text whose ASCII letters are already lower case: faster
     /// on long texts.
-    pub fn find_in_lowercase(&self, text: &str) -> Option<(usize, usize)> {
+    pub fn find_in_lowercase(&self, text: impl AsRef<[u8]>) -> Option<(usize, usize)> {
+        let text = text.as_ref();
         let lower = self.lower.get_or_init(|| {
             packed::Config::new()
                 .match_kind(packed::MatchKind::LeftmostFirst)

@@ -1632,26 +1632,39 @@ fn hidden_in_params_or_name(ctx: &Ctx<'_>) -> Option<(Cow<'static, str>, String)
     let params = &ctx.params.params;
     let name = ctx.tool.name.as_str();
     let texts = || params.iter().map(|p| p.description).chain([name]);
-    let mut joined = String::with_capacity(texts().map(|t| t.len() + 1).sum());
+    let mut joined = Vec::with_capacity(texts().map(|t| t.len() + 1).sum());
     let mut starts = Vec::with_capacity(params.len() + 1);
     for t in texts() {
         starts.push(joined.len());
-        joined.push_str(t);
-        joined.push('\n');
+        joined.extend_from_slice(t.as_bytes());
+        joined.push(b'\n');
     }
+    // One branch-free pass, which the compiler vectorizes, lowers the ASCII letters and
+    // notes any byte that may start an invisible character (anything but printable
+    // ASCII, line breaks and tabs). Only then are the texts searched for one.
+    let mut suspects = 0u8;
+    for b in &mut joined {
+        let c = *b;
+        suspects |=
+            u8::from(c.wrapping_sub(0x20) >= 0x5f && c != b'\n' && c != b'\t' && c != b'\r');
+        *b = c.to_ascii_lowercase();
+    }
+    let invisible = (suspects != 0)
+        .then(|| {
+            texts()
+                .enumerate()
+                .find_map(|(i, t)| crate::markdown::find_invisible(t).map(|pos| (i, pos)))
+        })
+        .flatten();
     // A phrase never holds a line break, so no hit spans two texts.
     let owner = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
-    let invisible = crate::markdown::find_invisible(&joined).map(|pos| (owner(pos), pos));
-    joined.make_ascii_lowercase();
     let wording = HIDDEN
         .find_in_lowercase(&joined)
-        .map(|(s, e)| (owner(s), s, e));
+        .map(|(s, e)| (owner(s), s - starts[owner(s)], e - starts[owner(s)]));
     let text = |i: usize| params.get(i).map_or(name, |p| p.description);
     let (i, evidence) = match (invisible, wording) {
-        (Some((i, pos)), w) if w.is_none_or(|w| i <= w.0) => {
-            (i, invisible_evidence(text(i), pos - starts[i]))
-        }
-        (_, Some((i, s, e))) => (i, quote(text(i), s - starts[i], e - starts[i], 80)),
+        (Some((i, pos)), w) if w.is_none_or(|w| i <= w.0) => (i, invisible_evidence(text(i), pos)),
+        (_, Some((i, s, e))) => (i, quote(text(i), s, e, 80)),
         _ => return None,
     };
     let source = params
