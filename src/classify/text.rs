@@ -430,6 +430,17 @@ mod tests {
     }
 
     #[test]
+    fn quotes_collapse_white_space() {
+        let mut out = String::new();
+        push_words(&mut out, "");
+        assert_eq!(out, "");
+        assert_eq!(quote("a  b\tc", 0, 1, 80), "a b c");
+        assert_eq!(quote(" a b ", 1, 2, 80), "a b");
+        assert_eq!(quote("x\ny z", 2, 3, 80), "…y z");
+        assert_eq!(quote("é  b", 0, 2, 80), "é b");
+    }
+
+    #[test]
     fn verb_bases() {
         for (w, b) in [
             ("Deletes", "delete"),
