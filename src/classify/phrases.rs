@@ -449,18 +449,21 @@ pub fn contains_word(hay: &str, word: &str) -> bool {
         first.to_ascii_uppercase(),
         starts,
     );
-    candidates.any(|i| {
-        // An ASCII match starts and ends on char boundaries.
-        h[i..i + w.len()].eq_ignore_ascii_case(w)
-            && hay[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-            && hay[i + w.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric())
-    })
+    // An ASCII match starts and ends on char boundaries.
+    candidates
+        .any(|i| h[i..i + w.len()].eq_ignore_ascii_case(w) && stands_alone(hay, i, i + w.len()))
+}
+
+/// Whether `hay[start..end]` stands as a whole word: no letter or digit just before or after.
+pub fn stands_alone(hay: &str, start: usize, end: usize) -> bool {
+    hay[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+        && hay[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -534,15 +537,7 @@ mod tests {
         !w.is_empty()
             && w.len() <= h.len()
             && (0..=h.len() - w.len()).any(|i| {
-                h[i..i + w.len()].eq_ignore_ascii_case(w)
-                    && hay[..i]
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| !c.is_alphanumeric())
-                    && hay[i + w.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric())
+                h[i..i + w.len()].eq_ignore_ascii_case(w) && stands_alone(hay, i, i + w.len())
             })
     }
 

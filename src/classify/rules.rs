@@ -844,14 +844,7 @@ fn word_in_description(ctx: &Ctx<'_>, list: &Phrases, word: &str) -> bool {
     ctx.phrase_hits(list).any(|h| {
         h.end <= d.len()
             && d[h.start..h.end].eq_ignore_ascii_case(word)
-            && d[..h.start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-            && d[h.end..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric())
+            && phrases::stands_alone(d, h.start, h.end)
     })
 }
 
