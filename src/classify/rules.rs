@@ -696,20 +696,15 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .filter(|(p, k)| p.depth == 0 && selector_param(k))
         .map(|(p, _)| p);
     for p in selectors {
-        let values: Vec<String> = p
-            .enum_values()
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(str::to_string)
-            .collect();
-        let lower: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
+        let values: Vec<&str> = p.enum_values().iter().filter_map(|v| v.as_str()).collect();
+        let lower: Vec<Cow<'_, str>> = values.iter().map(|v| text::lower(v)).collect();
         let methods = lower
             .iter()
-            .filter(|v| HTTP_METHODS.contains(&v.as_str()))
+            .filter(|v| HTTP_METHODS.contains(&&***v))
             .count();
         let writes = lower
             .iter()
-            .any(|v| matches!(v.as_str(), "post" | "put" | "patch"));
+            .any(|v| matches!(&**v, "post" | "put" | "patch"));
         let http = methods >= 3 && writes;
         if http {
             acc.vote(
