@@ -5,7 +5,8 @@
 //! all of them (ASCII case-insensitive, overlapping matches) over the description once
 //! per tool; rules then look up the hits of their own list in [`super::Ctx`]. Matching
 //! the original text case-insensitively keeps every offset an offset into the
-//! description itself, so quotes never need a second search.
+//! description itself, so quotes never need a second search. The same pass finds the
+//! description's first invisible character ([`INVISIBLE`]).
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
@@ -83,7 +84,8 @@ struct Combined {
     match_limit: u16,
     start: u16,
     /// The matches of match state `i` (`i` premultiplied, divided back):
-    /// `matches[offsets[i]..offsets[i + 1]]`, as (list, phrase length, whole text).
+    /// `matches[offsets[i]..offsets[i + 1]]`, as (list, phrase length, whole text); list
+    /// `u16::MAX` is the pseudo-match of `REVEAL`.
     offsets: Vec<u32>,
     matches: Vec<(u16, u16, bool)>,
     /// Length of the longest needle.
