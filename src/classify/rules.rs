@@ -1633,8 +1633,7 @@ fn hidden_in_params_or_name(ctx: &Ctx<'_>) -> Option<(Cow<'static, str>, String)
     let mut suspects = 0u8;
     for b in &mut joined {
         let c = *b;
-        suspects |=
-            u8::from(c.wrapping_sub(0x20) >= 0x5f && c != b'\n' && c != b'\t' && c != b'\r');
+        suspects |= u8::from(crate::markdown::beyond_plain_text(c));
         *b = c.to_ascii_lowercase();
     }
     let invisible = (suspects != 0)

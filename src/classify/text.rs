@@ -21,14 +21,7 @@ pub fn name_tokens(name: &str) -> Vec<Cow<'_, str>> {
     let mut tokens = Vec::with_capacity(4);
     let mut start: Option<usize> = None;
     // A token already in lower case (most of snake_case names) is borrowed from the name.
-    let mut push = |from: usize, to: usize| {
-        let t = &name[from..to];
-        tokens.push(if t.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(t.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(t)
-        });
-    };
+    let mut push = |from: usize, to: usize| tokens.push(lower(&name[from..to]));
     for (i, &c) in b.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if let Some(s) = start.take() {
@@ -329,20 +322,10 @@ pub fn quote(text: &str, start: usize, end: usize, max: usize) -> String {
 
 /// Append the words of `part` to `out`, one space between them: white space collapsed.
 fn push_words(out: &mut String, part: &str) {
-    if !part.is_ascii() {
-        for (i, w) in part.split_whitespace().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        return;
-    }
-    // The same on bytes. The ASCII characters that are white space: tab, line feed,
-    // vertical tab, form feed, carriage return and space.
+    // Most quotes are ASCII words and single spaces already: copied whole. (Both tests are
+    // branch-free over the bytes, which the compiler vectorizes. The ASCII characters that
+    // are white space: tab, line feed, vertical tab, form feed, carriage return, space.)
     let b = part.as_bytes();
-    // Most quotes are words and single spaces already: copied whole. (Both tests are
-    // branch-free over the bytes, which the compiler vectorizes.)
     let breaks = b
         .iter()
         .fold(0u8, |a, &c| a | u8::from(c.wrapping_sub(b'\t') < 5));
@@ -352,27 +335,16 @@ fn push_words(out: &mut String, part: &str) {
         .fold(0u8, |a, (&x, &y)| {
             a | (u8::from(x == b' ') & u8::from(y == b' '))
         });
-    if breaks | doubled == 0 && b.first() != Some(&b' ') && b.last() != Some(&b' ') {
+    let collapsed = breaks | doubled == 0 && b.first() != Some(&b' ') && b.last() != Some(&b' ');
+    if collapsed && part.is_ascii() {
         out.push_str(part);
         return;
     }
-    let space = |i: usize| matches!(b[i], b'\t'..=b'\r' | b' ');
-    let (mut i, mut wrote) = (0, false);
-    while i < b.len() {
-        while i < b.len() && space(i) {
-            i += 1;
+    for (i, w) in part.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
         }
-        let start = i;
-        while i < b.len() && !space(i) {
-            i += 1;
-        }
-        if start < i {
-            if wrote {
-                out.push(' ');
-            }
-            out.push_str(&part[start..i]);
-            wrote = true;
-        }
+        out.push_str(w);
     }
 }
 
