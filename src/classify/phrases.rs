@@ -283,22 +283,19 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     // starts `longest - 1` bytes early, so it sees every phrase that ends in its part, and
     // it reports only those.
     let n = bytes.len();
-    let count = if n >= 16 * c.longest {
-        4
-    } else if n >= 4 * c.longest {
-        2
+    let overlap = c.longest - 1;
+    if n >= 4 * c.longest {
+        walk_four(c, bytes, parts(n, overlap), &mut record);
+    } else if n >= 2 * c.longest {
+        let [a, b] = parts(n, overlap);
+        walk_two(c, bytes, a, b, &mut record);
     } else {
-        1
-    };
-    let part = |w: usize| Part {
-        from: (w * n / count).saturating_sub(c.longest - 1),
-        report: w * n / count,
-        end: (w + 1) * n / count,
-    };
-    match count {
-        4 => walk_four(c, bytes, [part(0), part(1), part(2), part(3)], &mut record),
-        2 => walk_two(c, bytes, part(0), part(1), &mut record),
-        _ => walk_one(c, bytes, part(0), c.start, &mut record),
+        let all = Part {
+            from: 0,
+            report: 0,
+            end: n,
+        };
+        walk_one(c, bytes, all, c.start, &mut record);
     }
     if let Some(at) = invisible {
         let len = text[at..].chars().next().map_or(1, char::len_utf8);
@@ -310,6 +307,27 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     }
     hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.list));
     hits
+}
+
+/// `n` bytes cut into `W` parts whose walks, each `overlap` bytes longer than the part it
+/// reports (but the first), are of one length, but the last, which may be up to `W - 1`
+/// bytes longer: the walks run side by side, and only those bytes are walked alone. Needs
+/// `n >= W * (overlap + 1)`.
+fn parts<const W: usize>(n: usize, overlap: usize) -> [Part; W] {
+    // Walks of length `len`: the first reports all of its bytes, the others `len - overlap`.
+    let len = (n + (W - 1) * overlap) / W;
+    let report = |w: usize| {
+        if w == 0 {
+            0
+        } else {
+            w * len - (w - 1) * overlap
+        }
+    };
+    std::array::from_fn(|w| Part {
+        from: report(w).saturating_sub(overlap),
+        report: report(w),
+        end: if w + 1 == W { n } else { report(w + 1) },
+    })
 }
 
 /// The bytes `from..end` of a text walked from the start state; matches ending before
@@ -597,6 +615,38 @@ mod tests {
                 "{}",
                 tool.name
             );
+        }
+    }
+
+    /// The parts' report ranges tile the text, each walk starts `overlap` bytes before its
+    /// range (or at 0), and the walks' lengths differ by at most a byte a part.
+    fn check_parts<const W: usize>(n: usize, overlap: usize) {
+        let p: [Part; W] = parts(n, overlap);
+        assert_eq!((p[0].report, p[W - 1].end), (0, n), "{n}");
+        for w in 0..W {
+            assert!(p[w].report < p[w].end, "{n} {w}");
+            assert_eq!(p[w].from, p[w].report.saturating_sub(overlap), "{n} {w}");
+            if w > 0 {
+                assert_eq!(p[w].report, p[w - 1].end, "{n} {w}");
+            }
+        }
+        let lengths = p.map(|p| p.end - p.from);
+        let (short, long) = (lengths.iter().min(), lengths.iter().max());
+        assert!(
+            long.zip(short).is_some_and(|(l, s)| l - s < W),
+            "{n} {lengths:?}"
+        );
+    }
+
+    #[test]
+    fn parts_tile_the_text_with_walks_of_one_length() {
+        for overlap in [0, 1, 5, 27] {
+            for n in 2 * (overlap + 1)..2_000 {
+                check_parts::<2>(n, overlap);
+            }
+            for n in 4 * (overlap + 1)..2_000 {
+                check_parts::<4>(n, overlap);
+            }
         }
     }
 
