@@ -5,11 +5,14 @@
 //! times `classify_batch`, [`classify::BATCH`] tools at a time; `classify, warm` times the
 //! classification as a build does it: a server's tools, in batches, right after its file is
 //! parsed.
-//! With `--hot`, the same first 100 tools are used over and over, so they stay in the CPU's
-//! caches: what the code costs without waiting on memory.
+//! With `--hot N` (100 if no number follows), the first N tools are used over and over, so
+//! their data stays in the CPU's caches. 500 tools (about 1.5 MB) still fit in this machine's
+//! L2 cache but are too many for the branch predictor to learn by heart; 100 are few enough
+//! that it does, which makes `--hot 100` faster than the code runs on tools it has not seen.
 //!
-//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot]`. One thread; the
-//! throughput figures of record come from `cargo bench --bench classify` and `--bench scale`.
+//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot [N]]`. One thread;
+//! the throughput figures of record come from `cargo bench --bench classify` and
+//! `--bench scale`.
 
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -29,17 +32,25 @@ const CALLS: usize = 100_000;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
     let corpus = toolcat::catalog::load(&dir).expect("the bundled catalogue loads");
-    let servers = if std::env::args().any(|a| a == "--bundled") {
+    let args: Vec<String> = std::env::args().collect();
+    let servers = if args.iter().any(|a| a == "--bundled") {
         corpus.servers.clone()
     } else {
         toolcat::synth::generate(&corpus, 1_250, 20_000, 7).collect()
     };
     let mut tools: Vec<&Tool> = servers.iter().flat_map(|s| &s.tools).collect();
-    if std::env::args().any(|a| a == "--hot") {
+    if let Some(at) = args.iter().position(|a| a == "--hot") {
+        let hot = match args.get(at + 1).filter(|a| !a.starts_with("--")) {
+            Some(n) => n
+                .parse::<usize>()
+                .expect("--hot takes a number of tools")
+                .max(1),
+            None => 100,
+        };
         let count = tools.len();
         tools = tools
             .iter()
-            .take(100)
+            .take(hot)
             .cycle()
             .take(count)
             .copied()

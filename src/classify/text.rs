@@ -137,15 +137,14 @@ pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> {
 
 /// `text` in lower case, borrowed when it already is.
 pub fn lower(text: &str) -> Cow<'_, str> {
-    // One pass over the bytes (the usual key is short): is it ASCII, has it capitals?
-    let mut upper = false;
-    for &b in text.as_bytes() {
-        if b >= 0x80 {
-            return Cow::Owned(text.to_lowercase());
-        }
-        upper |= b.is_ascii_uppercase();
-    }
-    if upper {
+    // One pass over the bytes (the usual key is short), with no branch but the loop's: is
+    // it ASCII, has it capitals?
+    let (any, upper) = text.bytes().fold((0u8, 0u8), |(any, upper), b| {
+        (any | b, upper | u8::from(b.is_ascii_uppercase()))
+    });
+    if any >= 0x80 {
+        Cow::Owned(text.to_lowercase())
+    } else if upper != 0 {
         Cow::Owned(text.to_ascii_lowercase())
     } else {
         Cow::Borrowed(text)
@@ -164,8 +163,10 @@ pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     if word.len() <= N && word.is_ascii() {
         let mut buf = [0u8; N];
         let b = &mut buf[..word.len()];
-        b.copy_from_slice(word.as_bytes());
-        b.make_ascii_lowercase();
+        // Copied and lowered in one loop: no call to `memcpy` for a few bytes.
+        for (to, from) in b.iter_mut().zip(word.bytes()) {
+            *to = from.to_ascii_lowercase();
+        }
         if let Ok(s) = std::str::from_utf8(b) {
             return f(s);
         }
