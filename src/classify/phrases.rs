@@ -251,7 +251,8 @@ const REVEAL: usize = 0;
 pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
     let c = combined();
     let bytes = text.as_bytes();
-    let mut hits = Vec::new();
+    // Room for the usual tool's hits (about five), so the vector rarely grows.
+    let mut hits = Vec::with_capacity(8);
     let mut invisible: Option<usize> = None;
     let mut record = |state: u16, end: usize| {
         let i = usize::from(state / c.classes);
