@@ -18,7 +18,29 @@ pub fn name_tokens(name: &str) -> Vec<Cow<'_, str>> {
     }
     // The same rules on bytes, for the usual ASCII name.
     let b = name.as_bytes();
-    let mut tokens = Vec::with_capacity(4);
+    let mut tokens = Vec::with_capacity(8);
+    if !b.iter().any(u8::is_ascii_uppercase) {
+        // No capitals (snake_case and kebab-case, most names): only separators and the
+        // edges of digit runs split, and every token is borrowed.
+        let mut start = 0;
+        for (i, &c) in b.iter().enumerate() {
+            let alphanumeric = c.is_ascii_alphanumeric();
+            let split =
+                !alphanumeric || (i > start && b[i - 1].is_ascii_digit() != c.is_ascii_digit());
+            if split && i > start {
+                tokens.push(Cow::Borrowed(&name[start..i]));
+            }
+            if !alphanumeric {
+                start = i + 1;
+            } else if split {
+                start = i;
+            }
+        }
+        if start < b.len() {
+            tokens.push(Cow::Borrowed(&name[start..]));
+        }
+        return tokens;
+    }
     let mut start: Option<usize> = None;
     // A token already in lower case (most of snake_case names) is borrowed from the name.
     let mut push = |from: usize, to: usize| tokens.push(lower(&name[from..to]));
@@ -389,6 +411,11 @@ mod tests {
 
         #[test]
         fn ascii_tokens_match_the_unicode_rules(name in "[a-zA-Z0-9_./: -]{0,24}") {
+            proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
+        }
+
+        #[test]
+        fn names_without_capitals_match_the_unicode_rules(name in "[a-z0-9_./: -]{0,32}") {
             proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
         }
     }
