@@ -415,6 +415,33 @@ mod tests {
         }
 
         #[test]
+        fn words_are_runs_of_word_characters(text in "[a-zA-Z0-9_' .,\\-é’—\u{200b}\n]{0,40}") {
+            // Character by character: ASCII letters, digits, `_` and `'`; any other
+            // alphanumeric character, and `’`.
+            let is_word = |c: char| {
+                if c.is_ascii() {
+                    c.is_ascii_alphanumeric() || c == '_' || c == '\''
+                } else {
+                    c.is_alphanumeric() || c == '’'
+                }
+            };
+            let mut expected = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                match (is_word(c) && i < text.len(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        expected.push((s, i));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            let found: Vec<(usize, usize)> = word_iter(&text).map(|w| (w.start, w.end)).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+
+        #[test]
         fn names_without_capitals_match_the_unicode_rules(name in "[a-z0-9_./: -]{0,32}") {
             proptest::prop_assert_eq!(name_tokens(&name), name_tokens_chars(&name));
         }
