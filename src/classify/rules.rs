@@ -271,15 +271,18 @@ pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
     let mut out = Vec::new();
     let mut ws = text::word_iter(sentence);
     let mut skipped = 0;
-    let first = loop {
+    // The first word that is no filler, and its verb: each word is lowered once.
+    let (first, verb) = loop {
         let Some(w) = ws.next() else { return out };
-        if skipped < 8 && with_lower(w.text, filler) {
-            skipped += 1;
-            continue;
+        let verb = with_lower(w.text, |l| {
+            (skipped >= 8 || !filler(l)).then(|| lexicon::verb(&text::base_form(l)))
+        });
+        match verb {
+            Some(verb) => break (w, verb),
+            None => skipped += 1,
         }
-        break w;
     };
-    let Some((c, _)) = with_verb_base(first.text, lexicon::verb) else {
+    let Some((c, _)) = verb else {
         return out;
     };
     out.push((c, first.start, first.end));

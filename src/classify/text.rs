@@ -208,7 +208,7 @@ pub fn verb_base(word: &str) -> String {
 }
 
 /// The base form of a lower-case word.
-fn base_form(w: &str) -> Cow<'_, str> {
+pub(crate) fn base_form(w: &str) -> Cow<'_, str> {
     let w = w.trim_matches(|c| c == '\'' || c == '’');
     if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
         return Cow::Owned(format!("{stem}y"));
