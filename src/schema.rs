@@ -417,6 +417,10 @@ impl<'a> Walker<'a> {
             return;
         }
         let (schema, fields, pushed) = resolved;
+        if fields.properties.is_none() && fields.items.is_none() && fields.branches == [None; 3] {
+            // A leaf, as most parameters are: nothing below it to walk.
+            return;
+        }
         self.ref_stack.extend(pushed);
         if self.has_properties(&fields) {
             self.object(schema, depth);
