@@ -633,7 +633,7 @@ fn check_read_only_wording(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
 
 /// `dry-run` as `dry_run`; borrowed when there is no dash.
 fn dashes_to_underscores(key: &str) -> Cow<'_, str> {
-    if key.contains('-') {
+    if key.bytes().any(|b| b == b'-') {
         Cow::Owned(key.replace('-', "_"))
     } else {
         Cow::Borrowed(key)
@@ -1060,7 +1060,11 @@ fn check_output_file(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             return false;
         }
         let k = dashes_to_underscores(k);
-        let (head, tail) = k.split_once('_').unwrap_or((&k, ""));
+        // Keys are short: a byte loop finds the `_` sooner than a call to `memchr`.
+        let (head, tail) = match k.bytes().position(|b| b == b'_') {
+            Some(i) => (&k[..i], &k[i + 1..]),
+            None => (&k[..], ""),
+        };
         matches!(
             head,
             "output" | "out" | "save" | "dest" | "destination" | "target"

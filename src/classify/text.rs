@@ -322,14 +322,15 @@ pub fn quote(text: &str, start: usize, end: usize, max: usize) -> String {
     while !text.is_char_boundary(s) {
         s -= 1;
     }
-    if let Some(nl) = text[s..start].rfind('\n') {
+    // The windows are short: byte loops find line breaks sooner than calls to `memchr`.
+    if let Some(nl) = text.as_bytes()[s..start].iter().rposition(|&b| b == b'\n') {
         s += nl + 1;
     }
     let mut e = (end + max / 2).min(text.len());
     while !text.is_char_boundary(e) {
         e += 1;
     }
-    if let Some(nl) = text[end..e].find('\n') {
+    if let Some(nl) = text.as_bytes()[end..e].iter().position(|&b| b == b'\n') {
         e = end + nl;
     }
     let mut out = String::with_capacity(e - s + 8);
@@ -464,6 +465,7 @@ mod tests {
         assert_eq!(quote("a  b\tc", 0, 1, 80), "a b c");
         assert_eq!(quote(" a b ", 1, 2, 80), "a b");
         assert_eq!(quote("x\ny z", 2, 3, 80), "…y z");
+        assert_eq!(quote("a b\nc", 0, 1, 80), "a b…");
         assert_eq!(quote("é  b", 0, 2, 80), "é b");
     }
 
