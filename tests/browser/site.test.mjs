@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync, statSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -51,6 +51,12 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
+  // The built sites take about 250 MB; KEEP_BROWSER_WORK=1 keeps them for a look.
+  if (process.env.KEEP_BROWSER_WORK === "1") {
+    console.log(`built sites kept in ${work}`);
+  } else {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 /** A fresh page that records dialogs, console errors and requests leaving file://. */

@@ -5,10 +5,10 @@
 //
 // Run: `node --test tests/real/` after `bash .ci/run` has installed the servers.
 
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ const bin = process.env.TOOLCAT_BIN || join(repo, "target", "debug", "toolcat");
 const work = mkdtempSync(join(tmpdir(), "toolcat-real-"));
 const sandbox = join(work, "sandbox");
 mkdirSync(sandbox);
+after(() => rmSync(work, { recursive: true, force: true }));
 
 const servers = {
   "server-everything": {
