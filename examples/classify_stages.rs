@@ -4,13 +4,20 @@
 //! 20,000 synthetic tools (or the bundled catalogue with `--bundled`). `classify, batches`
 //! times `classify_batch`, [`classify::BATCH`] tools at a time; `classify, warm` times the
 //! classification as a build does it: a server's tools, in batches, right after its file is
-//! parsed.
+//! parsed. `one text pass` is not part of `classify`: it is the floor of a redesign that
+//! would read every text of a tool once, before any rule runs.
 //! With `--hot N` (100 if no number follows), the first N tools are used over and over, so
 //! their data stays in the CPU's caches. 500 tools (about 1.5 MB) still fit in this machine's
 //! L2 cache but are too many for the branch predictor to learn by heart; 100 are few enough
 //! that it does, which makes `--hot 100` faster than the code runs on tools it has not seen.
 //!
-//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot [N]]`. One thread;
+//! With `--dump DIR`, it writes instead the phrases of every registered list (as literal
+//! patterns, each byte but `a-z0-9` escaped `\xHH`, one a line: `DIR/phrases.txt`) and the
+//! texts the `one text pass` line walks (`DIR/texts.bin`: a little-endian `u32` length, then
+//! the bytes, for each tool), and times the phrase automaton alone over those texts, for
+//! `scripts/compare-hyperscan.sh` to compare with another matcher on the same input.
+//!
+//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot [N]] [-- --dump DIR]`. One thread;
 //! the throughput figures of record come from `cargo bench --bench classify` and
 //! `--bench scale`.
 
@@ -57,6 +64,11 @@ fn main() {
             .collect();
     }
     let rounds = CALLS.div_ceil(tools.len()).max(3);
+    if let Some(at) = args.iter().position(|a| a == "--dump") {
+        let dir = args.get(at + 1).expect("--dump takes a directory");
+        dump(Path::new(dir), &tools, rounds);
+        return;
+    }
     // Nanoseconds a tool for `rounds` passes of `pass` over all the tools.
     let timed = |pass: &dyn Fn()| {
         let start = Instant::now();
@@ -90,7 +102,7 @@ fn main() {
             .iter()
             .filter(|r| r.phase == rules::Phase::Vote)
     };
-    let stages: [Stage<'_>; 6] = [
+    let stages: [Stage<'_>; 7] = [
         ("classify", &|t| drop(black_box(classify::classify(t)))),
         // Everything but deciding: what is left of `classify` beside it is the decision,
         // the after-decision rules and making the verdict.
@@ -114,6 +126,13 @@ fn main() {
         }),
         ("    name words", &|t| {
             drop(black_box(classify::text::name_tokens(&t.name)));
+        }),
+        // The least a classifier that reads each text once (facts gathered in one pass,
+        // rules reading them) would do before any rule: the schema walk, then the phrase
+        // automaton over the description and every parameter's description, joined.
+        ("  one text pass", &|t| {
+            let (all, params) = all_texts(t);
+            black_box((classify::phrases::scan(&all, all.len()), params));
         }),
     ];
     for (label, f) in stages {
@@ -169,4 +188,65 @@ fn as_a_build_does(servers: &[toolcat::model::Server], rounds: usize) -> f64 {
         }
     }
     spent.as_secs_f64() * 1e9 / tools as f64
+}
+
+/// A tool's walked parameters, and its description and every parameter's description
+/// joined by line breaks.
+fn all_texts(t: &Tool) -> (String, toolcat::schema::Params<'_>) {
+    let params = toolcat::schema::params(t.input_schema.as_ref());
+    let mut all = String::with_capacity(2048);
+    all.push_str(t.description());
+    for p in &params.params {
+        all.push('\n');
+        all.push_str(p.description);
+    }
+    (all, params)
+}
+
+/// Write the phrases and the joined texts of `tools` into `dir`, then time the phrase
+/// automaton over those texts.
+fn dump(dir: &Path, tools: &[&Tool], rounds: usize) {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(dir).expect("the dump directory can be made");
+    let mut phrases = String::new();
+    for needle in rules::PHRASE_LISTS.iter().flat_map(|l| l.needles) {
+        for b in needle.bytes() {
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                phrases.push(char::from(b));
+            } else {
+                write!(phrases, "\\x{b:02x}").expect("writing to a string");
+            }
+        }
+        phrases.push('\n');
+    }
+    std::fs::write(dir.join("phrases.txt"), phrases).expect("phrases.txt is written");
+    let texts: Vec<String> = tools.iter().map(|t| all_texts(t).0).collect();
+    let mut bin = Vec::new();
+    for t in &texts {
+        let len = u32::try_from(t.len()).expect("a text under 4 GiB");
+        bin.extend_from_slice(&len.to_le_bytes());
+        bin.extend_from_slice(t.as_bytes());
+    }
+    std::fs::write(dir.join("texts.bin"), bin).expect("texts.bin is written");
+    let bytes: usize = texts.iter().map(String::len).sum();
+    println!(
+        "{} texts of {} bytes on average, in {}",
+        texts.len(),
+        bytes / texts.len(),
+        dir.display()
+    );
+    for _ in 0..3 {
+        let (start, mut hits) = (Instant::now(), 0);
+        for _ in 0..rounds {
+            for t in &texts {
+                hits += black_box(classify::phrases::scan(t, t.len())).len();
+            }
+        }
+        let calls = (rounds * texts.len()) as f64;
+        println!(
+            "phrase automaton: {:.0} ns a text, {:.1} hits a text",
+            start.elapsed().as_secs_f64() * 1e9 / calls,
+            hits as f64 / calls
+        );
+    }
 }
