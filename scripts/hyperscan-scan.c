@@ -42,7 +42,11 @@ int main(int argc, char **argv) {
   const char *patterns[4096];
   unsigned flags[4096], ids[4096];
   unsigned n = 0;
-  for (char *line = strtok(list, "\n"); line && n < 4096; line = strtok(NULL, "\n")) {
+  for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+    if (n == 4096) {
+      fprintf(stderr, "more than 4096 phrases\n");
+      return 2;
+    }
     patterns[n] = line;
     flags[n] = HS_FLAG_CASELESS;
     ids[n] = n;
@@ -55,7 +59,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   hs_scratch_t *scratch = NULL;
-  if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) return 1;
+  if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
+    fprintf(stderr, "hyperscan: cannot allocate scratch space\n");
+    return 1;
+  }
   /* Each text in a buffer of its own, as the automaton's are. */
   char *bin = slurp(argv[1], "texts.bin", &size);
   long texts = 0;
