@@ -73,7 +73,9 @@ for n in "${sizes[@]}"; do
   sys=$(awk -F': ' '/System time/ {print $2}' "$work/time-$n.txt")
   rss=$(rss_of "$work/time-$n.txt")
   files=$(find "$out" -type f | wc -l)
-  bytes=$(du -sb "$out" | cut -f1)
+  # The files' bytes: `du -sb` would add the directories', which vary from run to run
+  # with the order files were made in.
+  bytes=$(find "$out" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
   sync
   start=$(date +%s.%N); cp -r "$out" "$copy"; copied=$(date +%s.%N); sync; end=$(date +%s.%N)
   cp_s=$(echo "$copied - $start" | bc)
