@@ -17,9 +17,9 @@
 //! the bytes, for each tool), and times the phrase automaton alone over those texts, for
 //! `scripts/compare-hyperscan.sh` to compare with another matcher on the same input.
 //!
-//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot [N]] [-- --dump DIR]`. One thread;
-//! the throughput figures of record come from `cargo bench --bench classify` and
-//! `--bench scale`.
+//! `cargo run --release --example classify_stages [-- --bundled] [-- --hot [N]]
+//! [-- --dump DIR]`. One thread; the throughput figures of record come from
+//! `cargo bench --bench classify` and `--bench scale`.
 
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
