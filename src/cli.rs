@@ -115,12 +115,22 @@ pub enum Command {
         catalog: PathBuf,
     },
     /// Measure the classifier against a labels file (JSON lines with id and category).
+    ///
+    /// Prints accuracy (all labels and those marked sure), the confusion matrix, how many
+    /// verdicts need review, what the default policy does with tools labelled dangerous,
+    /// a reliability table (confidence bands against measured accuracy) and every
+    /// disagreement with the rules that fired.
     Eval {
-        /// One JSON object a line: {"id": "SERVER/TOOL", "category": "read"}.
-        labels: PathBuf,
+        /// Labels files, one JSON object a line: {"id": "SERVER/TOOL", "category":
+        /// "read", "sure": true}. Several files are measured together.
+        #[arg(required = true)]
+        labels: Vec<PathBuf>,
         /// Catalogue directory.
         #[arg(long, default_value = "catalog", value_name = "DIR")]
         catalog: PathBuf,
+        /// Also print accuracy and needs-review counts server by server.
+        #[arg(long)]
+        by_server: bool,
     },
     /// List the classifier's rules, or print one rule's documentation.
     Rules {
@@ -380,7 +390,11 @@ pub fn run(cli: Cli) -> Result<u8> {
             catalog,
         } => cmd_classify(&paths, format, &catalog, &config),
         Command::Explain { id, catalog } => cmd_explain(&id, &catalog, &config),
-        Command::Eval { labels, catalog } => cmd_eval(&labels, &catalog, &config),
+        Command::Eval {
+            labels,
+            catalog,
+            by_server,
+        } => cmd_eval(&labels, &catalog, by_server, &config),
         Command::Rules { code } => cmd_rules(code.as_deref()),
     }
 }
@@ -798,17 +812,18 @@ fn cmd_classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) 
                 .min(72);
             writeln!(
                 out,
-                "{:<width$}  {:<11}  {:<8}  {:>4}  rules",
-                "tool", "category", "risk", "conf"
+                "{:<width$}  {:<11}  {:<8}  {:>4}  {:<6}  rules",
+                "tool", "category", "risk", "conf", "review"
             )?;
             for (s, t, v) in &rows {
                 let id = crate::markdown::visible(&format!("{}/{}", s.server.slug, t.name));
                 writeln!(
                     out,
-                    "{id:<width$}  {:<11}  {:<8}  {:>4.2}  {}",
+                    "{id:<width$}  {:<11}  {:<8}  {:>4.2}  {:<6}  {}",
                     v.category.as_str(),
                     v.risk.as_str(),
                     v.confidence,
+                    if v.needs_review { "needed" } else { "-" },
                     v.rules.join(",")
                 )?;
             }
@@ -856,6 +871,13 @@ pub fn explain_text(server: &Server, tool: &Tool, v: &Verdict) -> String {
     let _ = writeln!(s, "  category:   {}", v.category);
     let _ = writeln!(s, "  risk:       {}", v.risk);
     let _ = writeln!(s, "  confidence: {:.2}", v.confidence);
+    if let Some(reason) = &v.review_reason {
+        let _ = writeln!(
+            s,
+            "  review:     needs review: {reason}; policies put it behind approval until \
+             an override in toolcat.toml decides it"
+        );
+    }
     if !v.signals.is_empty() {
         let _ = writeln!(s, "  signals:    {}", v.signals.join(", "));
     }
@@ -887,16 +909,29 @@ pub fn explain_text(server: &Server, tool: &Tool, v: &Verdict) -> String {
     s
 }
 
-fn cmd_eval(labels: &Path, dir: &Path, config: &Config) -> Result<u8> {
-    let labels = crate::eval::read_labels(labels)?;
+fn cmd_eval(files: &[PathBuf], dir: &Path, by_server: bool, config: &Config) -> Result<u8> {
+    let mut labels = Vec::new();
+    for f in files {
+        labels.extend(crate::eval::read_labels(f)?);
+    }
     let catalog = catalog::load(dir)?;
+    let profile = config.policy.profile(None)?;
+    let opts = crate::policy::Options {
+        profile,
+        ..crate::policy::Options::default()
+    };
     let report = crate::eval::evaluate(&labels, |id| {
         let (s, t) = split_id(id).ok()?;
         let server = catalog.server(s)?;
         let tool = server.tools.iter().find(|x| x.name == t)?;
-        Some(verdict(config, server, tool))
+        let verdict = verdict(config, server, tool);
+        let policy_allows = crate::policy::decide(tool, &verdict, &opts).allows();
+        Some(crate::eval::Outcome {
+            verdict,
+            policy_allows,
+        })
     });
-    stdout_line(&crate::markdown::visible(&report.text()))?;
+    stdout_line(&crate::markdown::visible(&report.text(by_server)))?;
     stdout_line(&crate::markdown::visible(&annotation_agreement(
         &catalog, config,
     )))?;

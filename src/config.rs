@@ -223,7 +223,10 @@ impl Config {
             reason: o.reason.clone(),
             classified_category: verdict.category,
             classified_risk: verdict.risk,
+            resolved_review: verdict.review_reason.take(),
         });
+        // A person decided: the verdict no longer waits for review.
+        verdict.needs_review = false;
         if let Some(c) = o.category {
             verdict.category = c;
             verdict.risk = o.risk.unwrap_or(c.default_risk());

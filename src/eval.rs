@@ -45,6 +45,27 @@ pub fn read_labels(path: &Path) -> Result<Vec<(Label, Category)>> {
     Ok(out)
 }
 
+/// What toolcat made of one labelled tool: its verdict, and whether the default policy
+/// lets an agent call it without a person (allowed, rate-limited or spend-capped).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub policy_allows: bool,
+}
+
+/// Verdicts and accuracy of one server.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub total: usize,
+    pub correct: usize,
+    pub sure_total: usize,
+    pub sure_correct: usize,
+    pub needs_review: usize,
+}
+
+/// Confidence bands of the reliability table: `[i/10, (i+1)/10)`, the last one closed.
+pub const BANDS: usize = 10;
+
 /// The outcome of comparing verdicts with labels.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -57,6 +78,21 @@ pub struct Report {
     /// Destructive or financial labelled tools given read or write; execute given read.
     pub dangerous_as_safe: usize,
     pub dangerous_as_safe_sure: usize,
+    /// Of those, the ones whose verdict needs review (so policies gate them).
+    pub dangerous_as_safe_gated: usize,
+    /// Tools labelled destructive or financial (sure) that the default policy lets an
+    /// agent call without a person, and tools labelled execute it allows as a read.
+    pub dangerous_allowed: Vec<String>,
+    /// Verdicts that need review.
+    pub needs_review: usize,
+    /// Wrong categories among verdicts that need review (gated, so no harm done).
+    pub needs_review_wrong: usize,
+    /// Tools labelled read (sure), and how many of them need review.
+    pub read_sure: usize,
+    pub read_sure_gated: usize,
+    /// Per confidence band: (verdicts, correct ones, sum of confidences).
+    pub reliability: [(usize, usize, f64); BANDS],
+    pub by_server: BTreeMap<String, Tally>,
     pub missing: Vec<String>,
     pub disagreements: Vec<String>,
 }
@@ -72,25 +108,65 @@ pub fn dangerous_as_safe(label: Category, verdict: Category) -> bool {
     }
 }
 
-/// Compare; `lookup` finds the verdict of an id.
-pub fn evaluate(labels: &[(Label, Category)], lookup: impl Fn(&str) -> Option<Verdict>) -> Report {
+/// The band of a confidence.
+fn band(confidence: f64) -> usize {
+    (1..BANDS)
+        .take_while(|&i| confidence >= i as f64 / BANDS as f64)
+        .last()
+        .unwrap_or(0)
+}
+
+/// Compare; `lookup` finds what toolcat made of an id.
+pub fn evaluate(labels: &[(Label, Category)], lookup: impl Fn(&str) -> Option<Outcome>) -> Report {
     let mut r = Report::default();
     for (label, expected) in labels {
-        let Some(v) = lookup(&label.id) else {
+        let Some(Outcome {
+            verdict: v,
+            policy_allows,
+        }) = lookup(&label.id)
+        else {
             r.missing.push(label.id.clone());
             continue;
         };
         r.total += 1;
         *r.confusion.entry((*expected, v.category)).or_default() += 1;
         let ok = v.category == *expected;
+        let server = label.id.split_once('/').map_or(&*label.id, |(s, _)| s);
+        let tally = r.by_server.entry(server.to_string()).or_default();
+        tally.total += 1;
+        tally.correct += usize::from(ok);
+        tally.needs_review += usize::from(v.needs_review);
         if label.sure {
             r.sure_total += 1;
             r.sure_correct += usize::from(ok);
+            tally.sure_total += 1;
+            tally.sure_correct += usize::from(ok);
         }
         r.correct += usize::from(ok);
+        r.needs_review += usize::from(v.needs_review);
+        r.needs_review_wrong += usize::from(v.needs_review && !ok);
+        if label.sure && *expected == Category::Read {
+            r.read_sure += 1;
+            r.read_sure_gated += usize::from(v.needs_review);
+        }
+        let b = &mut r.reliability[band(v.confidence)];
+        b.0 += 1;
+        b.1 += usize::from(ok);
+        b.2 += v.confidence;
         if dangerous_as_safe(*expected, v.category) {
             r.dangerous_as_safe += 1;
             r.dangerous_as_safe_sure += usize::from(label.sure);
+            r.dangerous_as_safe_gated += usize::from(v.needs_review);
+        }
+        let money_or_loss = matches!(expected, Category::Destructive | Category::Financial);
+        let run_as_read = *expected == Category::Execute && v.category == Category::Read;
+        if policy_allows && label.sure && (money_or_loss || run_as_read) {
+            r.dangerous_allowed.push(format!(
+                "{} label={} verdict={}",
+                label.id,
+                expected.as_str(),
+                v.category.as_str()
+            ));
         }
         if !ok {
             let rules: Vec<String> = v
@@ -99,11 +175,16 @@ pub fn evaluate(labels: &[(Label, Category)], lookup: impl Fn(&str) -> Option<Ve
                 .map(|e| format!("{} {} «{}»", e.rule, e.effect, e.quote))
                 .collect();
             r.disagreements.push(format!(
-                "{} label={}{} verdict={} rules: {}",
+                "{} label={}{} verdict={}{} rules: {}",
                 label.id,
                 expected.as_str(),
                 if label.sure { "" } else { " (unsure)" },
                 v.category.as_str(),
+                if v.needs_review {
+                    " (needs review)"
+                } else {
+                    ""
+                },
                 rules.join("; ")
             ));
         }
@@ -120,7 +201,8 @@ fn pct(n: usize, d: usize) -> f64 {
 }
 
 impl Report {
-    pub fn text(&self) -> String {
+    /// The report as text; `by_server` adds a line of accuracy for each server.
+    pub fn text(&self, by_server: bool) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -146,6 +228,54 @@ impl Report {
             "dangerous as safe: {} ({} of them sure)",
             self.dangerous_as_safe, self.dangerous_as_safe_sure
         );
+        let _ = writeln!(
+            s,
+            "dangerous as safe and gated for review: {} of {}",
+            self.dangerous_as_safe_gated, self.dangerous_as_safe
+        );
+        let _ = writeln!(
+            s,
+            "needs review: {} of {} ({:.2}%), {} of them with a wrong category",
+            self.needs_review,
+            self.total,
+            pct(self.needs_review, self.total),
+            self.needs_review_wrong
+        );
+        let _ = writeln!(
+            s,
+            "labelled read (sure) but gated for review: {} of {} ({:.2}%)",
+            self.read_sure_gated,
+            self.read_sure,
+            pct(self.read_sure_gated, self.read_sure)
+        );
+        let _ = writeln!(
+            s,
+            "labelled destructive or financial (sure) that the default policy allows or only \
+             rate-limits, or execute allowed as a read: {}",
+            self.dangerous_allowed.len()
+        );
+        for d in &self.dangerous_allowed {
+            let _ = writeln!(s, "  {d}");
+        }
+        let _ = writeln!(
+            s,
+            "\nreliability (confidence band: verdicts, mean confidence, accuracy, gap)"
+        );
+        for (i, (n, ok, sum)) in self.reliability.iter().enumerate() {
+            if *n == 0 {
+                continue;
+            }
+            let mean = 100.0 * sum / *n as f64;
+            let acc = pct(*ok, *n);
+            let _ = writeln!(
+                s,
+                "  {:.1}-{:.1}  {n:>6}  {mean:>6.1}%  {acc:>6.1}%  {:>+6.1}{}",
+                i as f64 / BANDS as f64,
+                (i + 1) as f64 / BANDS as f64,
+                acc - mean,
+                if *n < 30 { "  (under 30 verdicts)" } else { "" }
+            );
+        }
         if !self.missing.is_empty() {
             let _ = writeln!(s, "labelled tools not found: {}", self.missing.len());
             for m in &self.missing {
@@ -168,6 +298,22 @@ impl Report {
                 );
             }
             s.push('\n');
+        }
+        if by_server {
+            let _ = writeln!(
+                s,
+                "\nby server (tools, accuracy all, accuracy sure, needs review)"
+            );
+            for (server, t) in &self.by_server {
+                let _ = writeln!(
+                    s,
+                    "  {server:<44} {:>5}  {:>6.2}%  {:>6.2}%  {:>4}",
+                    t.total,
+                    pct(t.correct, t.total),
+                    pct(t.sure_correct, t.sure_total),
+                    t.needs_review
+                );
+            }
         }
         let _ = writeln!(s, "\ndisagreements: {}", self.disagreements.len());
         for d in &self.disagreements {

@@ -23,10 +23,11 @@ pub enum Kind {
     AnnotationRiskier,
     NewRiskSignal,
     ServerUnreachable,
+    NeedsReview,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::ToolAdded,
         Kind::ToolRemoved,
         Kind::ToolChanged,
@@ -34,6 +35,7 @@ impl Kind {
         Kind::AnnotationRiskier,
         Kind::NewRiskSignal,
         Kind::ServerUnreachable,
+        Kind::NeedsReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Kind {
             Kind::AnnotationRiskier => "TCK005",
             Kind::NewRiskSignal => "TCK006",
             Kind::ServerUnreachable => "TCK007",
+            Kind::NeedsReview => "TCK008",
         }
     }
 
@@ -57,6 +60,7 @@ impl Kind {
             Kind::AnnotationRiskier => "annotation-riskier",
             Kind::NewRiskSignal => "new-risk-signal",
             Kind::ServerUnreachable => "server-unreachable",
+            Kind::NeedsReview => "needs-review",
         }
     }
 
@@ -70,6 +74,7 @@ impl Kind {
             Kind::AnnotationRiskier => "An annotation flipped to a riskier value or disappeared (readOnlyHint no longer true, destructiveHint no longer false, openWorldHint no longer false, idempotentHint no longer true). Clients that auto-approve on hints would now treat the tool differently.",
             Kind::NewRiskSignal => "A risk signal appeared in the definition (secrets, bulk targets, code, SQL, URL or path parameters, force options). Hidden instructions newly present in a description are critical: that is the shape of a rug pull.",
             Kind::ServerUnreachable => "The server could not be enumerated, so nothing about it was checked.",
+            Kind::NeedsReview => "A new or changed tool whose definition gives too little evidence to trust its verdict (no known action, or only a word that is as often a noun). toolcat does not call it harmless: policies put it behind approval. Read its definition and decide it with an override in toolcat.toml.",
         }
     }
 }
@@ -176,10 +181,14 @@ pub fn compare(before: Option<&Server>, after: &Server, verdict: &Classifier<'_>
                 );
                 f.fingerprint = Some(tool.fingerprint());
                 out.push(f);
+                out.extend(needs_review(slug, tool, &v));
             }
             Some(prev) => {
                 let pv = before.map_or_else(|| classify(prev), |b| verdict(b, prev));
                 out.extend(changed(slug, prev, &pv, tool, &v));
+                if !pv.needs_review && prev.fingerprint() != tool.fingerprint() {
+                    out.extend(needs_review(slug, tool, &v));
+                }
             }
         }
     }
@@ -198,6 +207,23 @@ pub fn compare(before: Option<&Server>, after: &Server, verdict: &Classifier<'_>
     }
     out.sort_by(|a, b| (&a.tool, a.kind_enum).cmp(&(&b.tool, b.kind_enum)));
     out
+}
+
+/// The finding for a tool whose verdict needs review, if it does.
+fn needs_review(server: &str, tool: &Tool, v: &Verdict) -> Option<Finding> {
+    let reason = v.review_reason.as_deref()?;
+    let mut f = Finding::new(
+        Kind::NeedsReview,
+        v.risk.max(Risk::High),
+        server,
+        Some(&tool.name),
+        format!(
+            "needs review: {reason}; gated as {} until an override decides it",
+            v.category.as_str()
+        ),
+    );
+    f.fingerprint = Some(tool.fingerprint());
+    Some(f)
 }
 
 fn signals_text(signals: &[&str]) -> String {

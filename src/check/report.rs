@@ -377,7 +377,9 @@ fn default_severity(k: Kind) -> Risk {
     match k {
         Kind::ToolRemoved => Risk::Low,
         Kind::ToolChanged | Kind::AnnotationRiskier => Risk::Medium,
-        Kind::ServerUnreachable | Kind::ToolAdded | Kind::RiskEscalation => Risk::High,
+        Kind::ServerUnreachable | Kind::ToolAdded | Kind::RiskEscalation | Kind::NeedsReview => {
+            Risk::High
+        }
         Kind::NewRiskSignal => Risk::Critical,
     }
 }

@@ -229,6 +229,24 @@ const WRITE: &[&str] = &[
     "customize",
     "customise",
     "reorder",
+    "activate",
+    "deactivate",
+    "acknowledge",
+    "ack",
+    "snooze",
+    "dismiss",
+    "decline",
+    "join",
+    "leave",
+    "revert",
+    "undo",
+    "expose",
+    "ban",
+    "block",
+    "kick",
+    "promote",
+    "demote",
+    "moderate",
 ];
 
 /// Verbs of tools that run code, commands or other programs.
@@ -309,13 +327,12 @@ const EXECUTE: &[&str] = &[
     "migrate",
     "playback",
     "play",
-    "activate",
-    "deactivate",
     "turn",
     "control",
     "operate",
     "handle",
     "dial",
+    "impersonate",
 ];
 
 /// Verbs of tools that delete or irreversibly overwrite.
@@ -359,7 +376,7 @@ const DESTRUCTIVE: &[&str] = &[
 const FINANCIAL: &[&str] = &[
     "pay", "refund", "payout", "purchase", "buy", "sell", "trade", "swap", "withdraw", "deposit",
     "charge", "bill", "invoice", "tip", "donate", "bid", "stake", "unstake", "bridge", "mint",
-    "remit", "finalize", "void",
+    "remit", "finalize", "void", "topup", "debit", "transfer", "burn",
 ];
 
 /// Words that are as often nouns in tool names as verbs: they count only when nothing better does.
@@ -409,6 +426,9 @@ const WEAK: &[&str] = &[
     "mint",
     "deposit",
     "void",
+    "debit",
+    "transfer",
+    "burn",
     "swap",
     "flag",
     "star",
@@ -478,12 +498,75 @@ fn table() -> &'static HashMap<&'static str, (Category, Strength), BuildHasherDe
 }
 
 /// What an action word does, and how sure a name token of it is a verb.
+///
+/// A word the lists lack may be a listed verb with a prefix that keeps what it acts on:
+/// `un-` undoes an action, which changes something back, so `unpublish`, `unarchive` or
+/// `undelete` write; `re-` repeats one, so `resend` is what `send` is and `redeploy`
+/// what `deploy` is. Only strong verbs are derived this way (`report` is not `re-port`),
+/// and `un-` only from verbs that change something (`unread` is no verb).
 pub fn verb(word: &str) -> Option<(Category, Strength)> {
     // No verb is longer than this; most words looked up are not verbs.
-    if word.len() > 16 {
+    if word.len() > 18 {
         return None;
     }
-    table().get(word).copied()
+    if let Some(&v) = table().get(word) {
+        return Some(v);
+    }
+    let derived = |prefix: &str, shortest: usize| {
+        let base = word.strip_prefix(prefix).filter(|b| b.len() >= shortest)?;
+        table()
+            .get(base)
+            .copied()
+            .filter(|v| v.1 == Strength::Strong)
+    };
+    if let Some((c, s)) = derived("un", 3) {
+        return (c > Category::Read).then_some((Category::Write, s));
+    }
+    derived("re", 4)
+}
+
+/// Words that name money or a crypto asset: a tool that acts on one moves money,
+/// whatever its verb (`send_usdc`, `bridge_eth`, `withdraw_funds`).
+pub fn money_noun(word: &str) -> bool {
+    matches!(
+        word,
+        "money"
+            | "cash"
+            | "funds"
+            | "fund"
+            | "usd"
+            | "usdc"
+            | "usdt"
+            | "eur"
+            | "eth"
+            | "ether"
+            | "btc"
+            | "bitcoin"
+            | "sol"
+            | "lamports"
+            | "wei"
+            | "gwei"
+            | "coin"
+            | "coins"
+            | "stablecoin"
+            | "nft"
+            | "nfts"
+            | "erc20"
+            | "erc721"
+            | "erc1155"
+            | "spl"
+            | "lightning"
+            | "sats"
+            | "satoshi"
+            | "payment"
+            | "payments"
+            | "payout"
+            | "payouts"
+            | "refund"
+            | "refunds"
+            | "remittance"
+            | "wire"
+    )
 }
 
 /// A small, fast hash for short words (the multiply-rotate hash of the Rust compiler).
@@ -592,14 +675,9 @@ pub fn financial_object(word: &str) -> bool {
             | "discount"
             | "credit"
             | "debit"
-            | "token"
-            | "tokens"
             | "nft"
-            | "crypto"
             | "wire"
             | "remittance"
-            | "plan"
-            | "quote"
     )
 }
 
@@ -728,24 +806,27 @@ pub fn amount_param(key: &str) -> bool {
     )
 }
 
-/// Parameter names of a money recipient or a currency.
-pub fn money_context_param(key: &str) -> bool {
+/// Parameter names of where money goes: a recipient, a destination account or address.
+pub fn recipient_param(key: &str) -> bool {
     matches!(
         key,
-        "currency"
-            | "recipient"
+        "recipient"
+            | "recipients"
+            | "to"
             | "to_address"
+            | "toaddress"
             | "destination"
+            | "destination_address"
+            | "destination_account"
             | "payee"
+            | "beneficiary"
+            | "receiver"
             | "iban"
             | "account_number"
             | "wallet"
             | "wallet_address"
-            | "customer"
-            | "symbol"
-            | "side"
-            | "price"
-            | "quantity"
+            | "to_wallet"
+            | "to_account"
     )
 }
 

@@ -480,6 +480,9 @@ static IRREVERSIBLE: Phrases = Phrases::new(&[
     "no way to undo",
     "permanently lost",
     "is destructive",
+    "will be overwritten",
+    "data will be lost",
+    "will be lost",
 ]);
 
 fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
@@ -880,21 +883,28 @@ rule!(FINANCIAL_ACTION {
     name: "moves-money",
     phase: Vote,
     effect: "financial (weight 90)",
-    explanation: "A name whose verb moves money (`pay`, `refund`, `purchase`, `sell`), or a \
-        verb that commits spend applied to a money object (`create_invoice`, \
-        `cancel_subscription`, `place_market_order`), is financial. Reading money objects \
-        (`list_charges`, `get_invoice`) is not: the verb decides, not the noun.",
+    explanation: "A name whose verb moves money (`pay`, `refund`, `purchase`, `sell`, \
+        `transfer`, `topup`), a verb that commits spend applied to a money object \
+        (`create_invoice`, `cancel_subscription`, `place_market_order`), or any action on \
+        a word that names money or a crypto asset (`send_usdc`, `bridge_eth`, \
+        `SendFunds`), is financial. Reading money objects (`list_charges`, `get_invoice`) \
+        is not: a read verb decides.",
     fires: [
         "create_refund",
         "cancel_subscription",
         "place-market-order",
-        "pay_invoice"
+        "pay_invoice",
+        "send_usdc",
+        "SendUSDC",
+        "TRANSFER_USDC"
     ],
     quiet: [
         "list_charges",
         "get_invoice",
         "display_panel",
-        "search_payments"
+        "search_payments",
+        "get_usdc_balance",
+        "create_api_token"
     ],
     check: check_financial,
 });
@@ -921,10 +931,21 @@ fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             .find(|o| lexicon::financial_object(o))
             .map(|o| (t, o))
     });
-    let q = match (direct, combo) {
-        (Some(d), _) => name_word(ctx, d),
-        (None, Some((v, o))) => format!("{} (words `{v}` … `{o}`)", ctx.tool.name),
-        (None, None) => return,
+    // A word naming money or a crypto asset on a tool that acts: whatever the verb.
+    let acts = match ctx.name_primary {
+        // A destructive verb decides on its own (`delete_payment_method`).
+        Some((_, c, _)) => !matches!(c, Category::Read | Category::Destructive),
+        None => !ctx.lead.iter().any(|l| l.0 == Category::Read),
+    };
+    let noun = toks.iter().find(|t| acts && lexicon::money_noun(t));
+    let q = match (direct, combo, noun) {
+        (Some(d), _, _) => name_word(ctx, d),
+        (None, Some((v, o)), _) => format!("{} (words `{v}` … `{o}`)", ctx.tool.name),
+        (None, None, Some(n)) => format!(
+            "{} (word `{n}` names money, on a tool that acts)",
+            ctx.tool.name
+        ),
+        (None, None, None) => return,
     };
     acc.vote(&FINANCIAL_ACTION, Category::Financial, 90, "name", q);
 }
@@ -934,27 +955,33 @@ rule!(MONEY_PARAMETERS {
     name: "money-parameters",
     phase: Vote,
     effect: "financial (weight 86) when the tool otherwise writes or executes",
-    explanation: "A tool that writes or runs something and takes an amount together with a \
-        currency, recipient or destination address moves money. Tools that only compute \
-        with amounts (a currency converter) are left alone because they do not write.",
+    explanation: "A tool that writes or runs something, or whose action no other rule \
+        recognised, and takes one amount together with a recipient, destination account or \
+        wallet address moves money. An amount with only a currency is a price or a record \
+        (`create_product`, a budget entry), and amounts inside a list describe records, not \
+        a payment; tools that only compute with amounts (a currency converter) read.",
     fires: [
-        r#"{"name":"submit_request","inputSchema":{"properties":{"amount":{"type":"number"},"recipient":{"type":"string"}}}}"#
+        r#"{"name":"submit_request","inputSchema":{"properties":{"amount":{"type":"number"},"recipient":{"type":"string"}}}}"#,
+        r#"{"name":"zap","inputSchema":{"properties":{"amount":{"type":"number"},"to_address":{"type":"string"}}}}"#
     ],
     quiet: [
-        r#"{"name":"convert_currency","inputSchema":{"properties":{"amount":{"type":"number"},"currency":{"type":"string"}}}}"#
+        r#"{"name":"convert_currency","inputSchema":{"properties":{"amount":{"type":"number"},"currency":{"type":"string"}}}}"#,
+        r#"{"name":"create_entries","inputSchema":{"properties":{"entries":{"type":"array","items":{"properties":{"amount":{"type":"number"},"payee":{"type":"string"}}}}}}}"#
     ],
     check: check_money_params,
 });
 
 fn check_money_params(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    // Also when nothing has voted yet: an unknown verb with an amount and a recipient.
     let leading = acc.leading().map(|l| l.0);
-    if !matches!(leading, Some(Category::Write | Category::Execute)) {
+    if !matches!(leading, None | Some(Category::Write | Category::Execute)) {
         return;
     }
-    let amount = param_where(ctx, |k, _| lexicon::amount_param(k));
-    let context = param_where(ctx, |k, _| {
-        lexicon::money_context_param(k) && !lexicon::amount_param(k)
+    // One amount a call (not a list of records, each with its amount), sent somewhere.
+    let amount = param_where(ctx, |k, p| {
+        lexicon::amount_param(k) && !ctx.params.name(p).contains("[]")
     });
+    let context = param_where(ctx, |k, _| lexicon::recipient_param(k));
     if let (Some(a), Some(c)) = (amount, context) {
         acc.vote(
             &MONEY_PARAMETERS,
@@ -1167,21 +1194,30 @@ rule!(INVOKES_A_MODEL {
     name: "invokes-a-model",
     phase: Vote,
     effect: "execute (weight 86)",
-    explanation: "A tool that creates chat or text completions, or otherwise prompts a \
-        language model, runs a model on the agent's behalf: execute, per the taxonomy.",
-    fires: ["openai_chat-completions-create | Create chat completions using Azure OpenAI"],
+    explanation: "A tool that creates chat or text completions, or generates or infers with \
+        a model (`ai_text_generation`, `llm_inference`), runs a model on the agent's \
+        behalf: execute, per the taxonomy.",
+    fires: [
+        "openai_chat-completions-create | Create chat completions using Azure OpenAI",
+        "ai_image_generation | Generate images using an AI model"
+    ],
     quiet: ["list_models | List deployed models"],
     check: check_model,
 });
 
 fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     let toks = &ctx.name_tokens;
-    let completion = toks
+    let model = toks
         .iter()
-        .find(|t| matches!(&***t, "completion" | "completions"));
+        .any(|t| matches!(&**t, "ai" | "llm" | "gpt" | "model" | "genai"));
+    let completion = toks.iter().find(|t| {
+        matches!(&***t, "completion" | "completions")
+            || (model && matches!(&***t, "generation" | "inference" | "infer" | "generate"))
+    });
+    // `generate` is listed as a read (a report, an id): with a model it runs one.
     let reads = matches!(
         ctx.name_primary,
-        Some((_, Category::Read, Strength::Strong))
+        Some((i, Category::Read, Strength::Strong)) if &*toks[i] != "generate" || !model
     );
     if let (Some(t), false) = (completion, reads) {
         acc.vote(
@@ -1273,12 +1309,14 @@ rule!(NO_ACTION_FOUND {
     code: "TC013",
     name: "no-action-found",
     phase: Vote,
-    effect: "read (weight 30) when no other rule voted",
-    explanation: "Nothing in the definition names an action (a tool called `weather` or \
-        `sequentialthinking` with no verb). Such tools mostly return information, so the \
-        verdict is read, with low confidence.",
-    fires: ["weather"],
-    quiet: ["delete_all"],
+    effect: "write (weight 30) when no other rule voted; the verdict needs review",
+    explanation: "Nothing in the definition names an action this classifier knows (a tool \
+        called `weather`, or one whose verb is new to it, such as `frobnicate_reminder`). The \
+        verdict is not trusted: it needs a person's review, and until then it is write, the \
+        least category that changes something. It is never read: a tool is called a read \
+        only on positive evidence of reading, so an unknown action is gated, not allowed.",
+    fires: ["weather", "frobnicate_reminder"],
+    quiet: ["delete_all", "list_reminders"],
     check: check_no_action,
 });
 
@@ -1286,7 +1324,7 @@ fn check_no_action(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if acc.leading().is_none() {
         acc.vote(
             &NO_ACTION_FOUND,
-            Category::Read,
+            Category::Write,
             30,
             "name",
             ctx.tool.name.clone(),

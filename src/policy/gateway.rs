@@ -44,6 +44,8 @@ pub fn tool_entry(t: &ToolPolicy) -> Value {
             "deny_if": [],
             "limits": [{"counter": format!("{}_per_{}", t.name, r.per.as_str()), "window": r.per.as_str(), "max": r.max, "scope": "grant"}],
         }),
+        // Gateway JSON has no approval step: such a tool is denied, with a reason.
+        Decision::Approval if t.needs_review => deny(super::AWAITS_REVIEW),
         Decision::Approval => deny(super::NEEDS_APPROVAL),
         Decision::Deny(reason) => deny(reason),
         Decision::SpendCap {

@@ -389,6 +389,8 @@ pub struct ToolPolicy {
     /// One line: category, risk and the strongest evidence.
     pub reason: String,
     pub decision: Decision,
+    /// The verdict awaits a person's review (see [`AWAITS_REVIEW`]).
+    pub needs_review: bool,
 }
 
 /// The decisions for every tool of a server.
@@ -415,8 +417,25 @@ impl ServerPolicy {
     }
 }
 
-/// The decision for one tool.
+/// Reason shown to the agent for a tool whose verdict awaits a person's review, where the
+/// dialect cannot ask for approval.
+pub const AWAITS_REVIEW: &str =
+    "Awaits review: toolcat could not tell what this tool does. Ask a person to review it.";
+
+/// The decision for one tool. A verdict that needs review is never allowed or only
+/// rate-limited: it needs a person's approval, or stays denied or hidden if its category
+/// already asks for that.
 pub fn decide(tool: &Tool, verdict: &Verdict, opts: &Options) -> Decision {
+    let d = decide_category(tool, verdict, opts);
+    if verdict.needs_review && d.allows() {
+        Decision::Approval
+    } else {
+        d
+    }
+}
+
+/// The decision a verdict's category and risk ask for under the profile.
+fn decide_category(tool: &Tool, verdict: &Verdict, opts: &Options) -> Decision {
     let p = &opts.profile;
     if verdict.signals.contains(&"hidden-instructions") {
         return Decision::Deny(
@@ -485,6 +504,9 @@ fn reason(verdict: &Verdict) -> String {
     if !verdict.signals.is_empty() {
         let _ = write!(line, "; signals: {}", verdict.signals.join(", "));
     }
+    if verdict.needs_review {
+        line.insert_str(0, "needs review: ");
+    }
     one_line(&line, 160)
 }
 
@@ -545,6 +567,7 @@ pub fn for_server(
                 risk: v.risk,
                 reason: reason(&v),
                 decision: decide(t, &v, opts),
+                needs_review: v.needs_review,
             }
         })
         .collect();

@@ -388,6 +388,7 @@ mod tests {
             risk,
             rules: 0,
             summary: String::new(),
+            needs_review: false,
         };
         let servers = [ServerDigest {
             slug: "s".into(),

@@ -365,6 +365,17 @@ impl<'g> Shared<'g> {
                 &rows,
             ));
         }
+        let review = self.ranked_where(|t| t.needs_review);
+        units.extend(self.listing(
+            "review",
+            "Tools that need review",
+            "Tools whose definitions gave too little evidence to trust a verdict: no rule \
+             recognised what they do, or only a word that is as often a noun said it. Each is \
+             shown with the most consequential category its evidence points to (write when \
+             there is none), and every policy puts it behind a person's approval until an \
+             override in toolcat.toml decides it.",
+            &review,
+        ));
         units.extend(self.server_listing());
         for (name, text) in self.templates.assets() {
             units.push(Unit {

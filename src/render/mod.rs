@@ -248,6 +248,7 @@ impl ServerEntry<'_> {
                     risk: t.verdict.risk,
                     rules: rule_bits(&t.verdict.rules),
                     summary: t.summary.clone(),
+                    needs_review: t.verdict.needs_review,
                 })
                 .collect(),
         }
@@ -294,6 +295,9 @@ pub struct ToolDigest {
     /// The rules that fired: bit `i` for `rules::RULES[i]`.
     pub rules: u64,
     pub summary: String,
+    /// The verdict awaits a person's review.
+    #[serde(default)]
+    pub needs_review: bool,
 }
 
 /// The bits of [`ToolDigest::rules`] for rule codes.

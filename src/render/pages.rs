@@ -87,6 +87,8 @@ pub(super) struct ToolRow {
     pub(super) summary: String,
     pub(super) category: &'static str,
     pub(super) risk: &'static str,
+    /// The verdict awaits a person's review.
+    pub(super) review: bool,
 }
 
 #[derive(Serialize)]
@@ -329,6 +331,7 @@ fn tool_row(e: &ServerEntry<'_>, t: &ToolEntry<'_>) -> ToolRow {
         summary: t.summary.clone(),
         category: t.verdict.category.as_str(),
         risk: t.verdict.risk.as_str(),
+        review: t.verdict.needs_review,
     }
 }
 
@@ -341,6 +344,7 @@ pub(super) fn digest_row(s: &ServerDigest, t: &ToolDigest) -> ToolRow {
         summary: t.summary.clone(),
         category: t.category.as_str(),
         risk: t.risk.as_str(),
+        review: t.needs_review,
     }
 }
 
@@ -495,6 +499,10 @@ impl<'r> Renderer<'r> {
         let mut ctx = self.context(&path);
         ctx.insert("server", &server_head(e.server));
         ctx.insert("tool_count", &e.tools.len());
+        ctx.insert(
+            "review_count",
+            &e.tools.iter().filter(|t| t.verdict.needs_review).count(),
+        );
         ctx.insert("category_chart", &bars(&categories, "Tools by category"));
         ctx.insert("risk_chart", &bars(&risks, "Tools by risk"));
         ctx.insert("categories", &categories);
@@ -683,6 +691,8 @@ impl<'r> Renderer<'r> {
         ctx.insert("risk", &t.verdict.risk.as_str());
         ctx.insert("risk_label", &t.verdict.risk.label());
         ctx.insert("confidence", &t.verdict.confidence);
+        ctx.insert("needs_review", &t.verdict.needs_review);
+        ctx.insert("review_reason", &t.verdict.review_reason);
         ctx.insert("signals", &t.verdict.signals);
         ctx.insert(
             "findings",

@@ -547,6 +547,7 @@ mod tests {
             risk: crate::model::Risk::Low,
             rules: 0,
             summary: "é".repeat(200),
+            needs_review: false,
         };
         let text = row(&s, &t);
         assert_eq!(row_len(&t, json_len(&s.name) + s.slug.len()), text.len());
@@ -573,6 +574,7 @@ mod tests {
                     risk: crate::model::Risk::Low,
                     rules: 0,
                     summary: String::new(),
+                    needs_review: false,
                 })
                 .collect(),
         }

@@ -109,23 +109,123 @@ fn verdicts_are_deterministic() {
     }
 }
 
-#[test]
-fn accuracy_on_the_labels_meets_the_bar() {
+/// What `toolcat eval` measures: each labelled tool's verdict and whether the default
+/// policy lets an agent call it unattended.
+fn evaluate(labels: &str, catalog: &std::path::Path) -> toolcat::eval::Report {
     let labels =
-        toolcat::eval::read_labels(&repo().join("tests/data/labels/corpus-labels.jsonl")).unwrap();
-    let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
-    let report = toolcat::eval::evaluate(&labels, |id| {
+        toolcat::eval::read_labels(&repo().join("tests/data/labels").join(labels)).unwrap();
+    let catalog = toolcat::catalog::load(catalog).unwrap();
+    let opts = toolcat::policy::Options::default();
+    toolcat::eval::evaluate(&labels, |id| {
         let (s, t) = id.split_once('/')?;
         let tool = catalog.server(s)?.tools.iter().find(|x| x.name == t)?;
-        Some(classify(tool))
-    });
+        let verdict = classify(tool);
+        let policy_allows = toolcat::policy::decide(tool, &verdict, &opts).allows();
+        Some(toolcat::eval::Outcome {
+            verdict,
+            policy_allows,
+        })
+    })
+}
+
+/// The bars every label set is held to. `sure` and `all` are floors for this set; the
+/// needs-review share of tools labelled read is at most 5% everywhere.
+fn assert_bar(report: &toolcat::eval::Report, tools: usize, sure_bar: f64, all_bar: f64) {
+    let text = report.text(true);
     assert!(report.missing.is_empty(), "{:?}", report.missing);
-    assert_eq!(report.total, 1432);
+    assert_eq!(report.total, tools);
     let sure = report.sure_correct as f64 / report.sure_total as f64;
     let all = report.correct as f64 / report.total as f64;
-    assert!(sure >= 0.97, "sure accuracy {sure:.4}\n{}", report.text());
-    assert!(all >= 0.92, "overall accuracy {all:.4}");
-    assert_eq!(report.dangerous_as_safe_sure, 0, "{}", report.text());
+    assert!(sure >= sure_bar, "sure accuracy {sure:.4}\n{text}");
+    assert!(all >= all_bar, "overall accuracy {all:.4}\n{text}");
+    let gated_reads = report.read_sure_gated as f64 / report.read_sure as f64;
+    assert!(
+        gated_reads <= 0.05,
+        "{gated_reads:.4} of reads need review\n{text}"
+    );
+}
+
+#[test]
+fn accuracy_on_the_labels_meets_the_bar() {
+    let report = evaluate("corpus-labels.jsonl", &bundled_catalog());
+    assert_bar(&report, 1432, 0.97, 0.93);
+    assert_eq!(report.dangerous_as_safe_sure, 0, "{}", report.text(false));
+    assert!(
+        report.dangerous_allowed.is_empty(),
+        "{}",
+        report.text(false)
+    );
+}
+
+/// The second batch of labelled servers (payments, billing, stores, crypto, cloud), which
+/// the rules were first measured on before any was tuned to it: 87.50% of all labels and
+/// 93.25% of sure ones then. These floors only guard what has been reached since.
+#[test]
+fn accuracy_on_the_second_batch_holds() {
+    let report = evaluate(
+        "batch2-labels.jsonl",
+        &repo().join("tests/data/batch2-catalog"),
+    );
+    assert_bar(&report, 1200, 0.965, 0.91);
+    assert!(
+        report.dangerous_allowed.len() <= 9,
+        "{}",
+        report.text(false)
+    );
+}
+
+/// A tool made of words the classifier does not know is never read: it needs review,
+/// and the default policy puts it behind approval.
+#[test]
+fn unknown_words_are_never_read() {
+    let opts = toolcat::policy::Options::default();
+    for (name, description) in [
+        ("frobnicate_widget", ""),
+        ("zorb", "Zorbs the quux."),
+        ("KLAX_VORP", "Vorps every klax in the blorp."),
+        ("flimflamTheGadget", ""),
+        ("qux-wibble", "The wibble of a qux, to the frob."),
+    ] {
+        let mut t = Tool::named(name);
+        t.description = Some(description.into());
+        let v = classify(&t);
+        assert_ne!(v.category, Category::Read, "{name}");
+        assert!(v.needs_review, "{name}");
+        assert!(v.review_reason.is_some(), "{name}");
+        assert!(v.confidence <= 0.5, "{name}: {}", v.confidence);
+        let d = toolcat::policy::decide(&t, &v, &opts);
+        assert_eq!(d, toolcat::policy::Decision::Approval, "{name}");
+    }
+    // Positive evidence of reading is still read, and needs no review.
+    let v = classify(&Tool::named("list_widgets"));
+    assert_eq!(v.category, Category::Read);
+    assert!(!v.needs_review && v.review_reason.is_none());
+}
+
+/// Words of money, power and lifecycle, in any case and shape of name.
+#[test]
+fn money_and_power_in_any_wording() {
+    for (name, category) in [
+        ("send_usdc", Category::Financial),
+        ("SendUSDC", Category::Financial),
+        ("TRANSFER", Category::Financial),
+        ("credits_topup", Category::Financial),
+        ("debit_wallet", Category::Financial),
+        ("bridge_eth", Category::Financial),
+        ("unpublish_entry", Category::Write),
+        ("unarchive_project", Category::Write),
+        ("resend_invite", Category::Write),
+        ("ban_user", Category::Write),
+        ("acknowledge_alert", Category::Write),
+        ("kube_exec", Category::Execute),
+        ("redeploy_service", Category::Execute),
+        ("ai_text_generation", Category::Execute),
+        ("create_api_token", Category::Write),
+        ("list_unread_messages", Category::Read),
+    ] {
+        let v = classify(&Tool::named(name));
+        assert_eq!(v.category, category, "{name}: {:?}", v.evidence);
+    }
 }
 
 #[test]
