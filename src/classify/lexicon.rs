@@ -678,6 +678,8 @@ pub fn financial_object(word: &str) -> bool {
             | "nft"
             | "wire"
             | "remittance"
+            | "renewal"
+            | "autorenewal"
     )
 }
 
@@ -716,6 +718,10 @@ pub fn financial_verb(word: &str) -> bool {
             | "apply"
             | "set"
             | "edit"
+            | "enable"
+            | "disable"
+            | "pause"
+            | "resume"
     )
 }
 

@@ -109,6 +109,8 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &BROWSER_WORDS,
     &LINE_BREAKS,
     &HIDDEN,
+    &SPEND_WORDING,
+    &PAYMENT_WORDING,
 ];
 
 /// The rule with this code (case-insensitive).
@@ -453,8 +455,10 @@ rule!(IRREVERSIBLE_WORDING {
     phase: Vote,
     effect: "destructive (weight 90)",
     explanation: "Wording that says the effect cannot be taken back (\"permanently \
-        deletes\", \"irreversible\", \"cannot be undone\") makes a tool destructive \
-        whatever its verb. Negated wording (\"does not permanently delete\") does not count.",
+        deletes\", \"irreversible\", \"cannot be undone\"), that existing data is \
+        overwritten or lost, or that something goes back to a previous state (losing the \
+        one it is in) makes a tool destructive whatever its verb. Negated wording (\"does \
+        not permanently delete\") does not count.",
     fires: [
         "purge_cache | This cannot be undone.",
         "empty_bin | Permanently deletes every message."
@@ -481,8 +485,12 @@ static IRREVERSIBLE: Phrases = Phrases::new(&[
     "permanently lost",
     "is destructive",
     "will be overwritten",
+    "are overwritten",
+    "is overwritten",
     "data will be lost",
     "will be lost",
+    "to a previous state",
+    "to its previous state",
 ]);
 
 fn check_irreversible(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
@@ -674,14 +682,19 @@ rule!(ACTION_ENUM {
     effect: "most consequential enum value (weight 85); execute for an HTTP-method enum",
     explanation: "A parameter such as `action` or `operation` whose enum lists what the tool \
         can do (`list`, `create`, `delete`) means the tool can do every one of them, so it \
-        takes the most consequential. An enum of HTTP methods marks a generic API request \
-        tool, which is execute.",
+        takes the most consequential. Without an enum, when the name has no verb, the values \
+        its description quotes (\"e.g. 'create', 'remove'\") count the same. A top-level parameter named for \
+        deleting (`delete`, `remove`: the ids a batch call deletes) means the tool deletes. \
+        An enum of HTTP methods marks a generic API request tool, which is execute.",
     fires: [
         r#"{"name":"manage_label","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list","create","delete"]}}}}"#,
-        r#"{"name":"api","inputSchema":{"type":"object","properties":{"method":{"enum":["GET","POST","DELETE"]}}}}"#
+        r#"{"name":"api","inputSchema":{"type":"object","properties":{"method":{"enum":["GET","POST","DELETE"]}}}}"#,
+        r#"{"name":"volume","inputSchema":{"properties":{"action":{"type":"string","description":"Action (e.g., 'create', 'list', 'remove')"}}}}"#,
+        r#"{"name":"batch_update","inputSchema":{"properties":{"update":{"type":"array"},"delete":{"type":"array"}}}}"#
     ],
     quiet: [
-        r#"{"name":"list_things","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list","get"]}}}}"#
+        r#"{"name":"list_things","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list","get"]}}}}"#,
+        r#"{"name":"volume","inputSchema":{"properties":{"action":{"type":"string","description":"One of 'list' or 'inspect'"}}}}"#
     ],
     check: check_action_enum,
 });
@@ -702,7 +715,12 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .filter(|(p, k)| p.depth == 0 && selector_param(k))
         .map(|(p, _)| p);
     for p in selectors {
-        let values: Vec<&str> = p.enum_values().iter().filter_map(|v| v.as_str()).collect();
+        let mut values: Vec<&str> = p.enum_values().iter().filter_map(|v| v.as_str()).collect();
+        // Without an enum, and with no verb in the name to say what it does, the values its
+        // description quotes: "Action to perform (e.g., 'create', 'list', 'remove')".
+        if values.is_empty() && ctx.name_primary.is_none() {
+            values = quoted_words(p.description);
+        }
         let lower: Vec<Cow<'_, str>> = values.iter().map(|v| text::lower(v)).collect();
         let methods = lower
             .iter()
@@ -741,6 +759,44 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
             }
         }
     }
+    // A batch call that takes the ids to delete deletes.
+    let deletes = ctx
+        .params
+        .params
+        .iter()
+        .zip(&ctx.param_keys)
+        .find(|(p, k)| p.depth == 0 && matches!(&***k, "delete" | "remove" | "destroy" | "purge"));
+    if let Some((p, _)) = deletes {
+        acc.vote(
+            &ACTION_ENUM,
+            Category::Destructive,
+            85,
+            schema_source(ctx, p),
+            ctx.params.name(p),
+        );
+    }
+}
+
+/// The single words a text puts in quotes (`'create'`, `"delete"`, `` `list` ``).
+fn quoted_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for q in ['\'', '"', '`'] {
+        let mut parts = text.split(q);
+        parts.next();
+        // Every second part lies between a pair of quotes.
+        for (i, part) in parts.enumerate() {
+            let word = i % 2 == 0
+                && !part.is_empty()
+                && part.len() <= 32
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if word {
+                out.push(part);
+            }
+        }
+    }
+    out
 }
 
 fn schema_source(ctx: &Ctx<'_>, p: &Param) -> Cow<'static, str> {
@@ -887,8 +943,10 @@ rule!(FINANCIAL_ACTION {
         `transfer`, `topup`), a verb that commits spend applied to a money object \
         (`create_invoice`, `cancel_subscription`, `place_market_order`), or any action on \
         a word that names money or a crypto asset (`send_usdc`, `bridge_eth`, \
-        `SendFunds`), is financial. Reading money objects (`list_charges`, `get_invoice`) \
-        is not: a read verb decides.",
+        `SendFunds`), is financial, and so is a tool whose description says the call \
+        itself pays or is charged (\"will be paid automatically from the wallet\"), \
+        whatever its verb. Reading money objects (`list_charges`, `get_invoice`) is not: \
+        a read verb decides.",
     fires: [
         "create_refund",
         "cancel_subscription",
@@ -896,7 +954,8 @@ rule!(FINANCIAL_ACTION {
         "pay_invoice",
         "send_usdc",
         "SendUSDC",
-        "TRANSFER_USDC"
+        "TRANSFER_USDC",
+        "fetch_paid | Fetch a URL; if it asks for payment, it will be paid automatically."
     ],
     quiet: [
         "list_charges",
@@ -909,7 +968,35 @@ rule!(FINANCIAL_ACTION {
     check: check_financial,
 });
 
+/// Wording that says the call itself pays or is charged for.
+static SPEND_WORDING: Phrases = Phrases::new(&[
+    "paid automatically",
+    "will be paid",
+    "pays automatically",
+    "will be charged",
+    "charges your",
+    "will be billed",
+    "deducted from your",
+    "debited from your",
+]);
+
+/// Wording that a payment is involved: the call pays when the tool acts (`domain_register`
+/// "Requires x402 USDC payment"), not when it reads about payments.
+static PAYMENT_WORDING: Phrases = Phrases::new(&[
+    "requires payment",
+    "payment required",
+    "x402 payment",
+    "usdc payment",
+    "crypto payment",
+]);
+
 fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
+    // The description says calling it spends: whatever the verb, even a read one.
+    if let Some((s, e)) = phrase(ctx, &SPEND_WORDING) {
+        let q = quote(ctx.description, s, e, 60);
+        acc.vote(&FINANCIAL_ACTION, Category::Financial, 90, "description", q);
+        return;
+    }
     let toks = &ctx.name_tokens;
     let read_first = ctx
         .name_lex
@@ -937,6 +1024,11 @@ fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         Some((_, c, _)) => !matches!(c, Category::Read | Category::Destructive),
         None => !ctx.lead.iter().any(|l| l.0 == Category::Read),
     };
+    if let Some((s, e)) = phrase(ctx, &PAYMENT_WORDING).filter(|_| acts) {
+        let q = quote(ctx.description, s, e, 60);
+        acc.vote(&FINANCIAL_ACTION, Category::Financial, 90, "description", q);
+        return;
+    }
     let noun = toks.iter().find(|t| acts && lexicon::money_noun(t));
     let q = match (direct, combo, noun) {
         (Some(d), _, _) => name_word(ctx, d),

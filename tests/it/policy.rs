@@ -503,3 +503,45 @@ fn policies_and_reports_are_never_written_into_the_catalogue_folder() {
     );
     assert!(!cat.join("report.json").exists());
 }
+
+/// Every tool of the bundled catalogue whose verdict needs review is gated in every dialect
+/// and every profile: approval in Intercept YAML and Claude Code (`ask`, or `deny` when its
+/// category is denied anyway), a deny that says it awaits review in gateway JSON (which
+/// has no approval step), or hidden or denied when its category asks for more. The
+/// Intercept files still pass `policy --check`.
+#[test]
+fn tools_that_need_review_are_gated_in_every_dialect() {
+    let mut gated = 0;
+    for profile in Profile::NAMES {
+        for p in policies(profile) {
+            let yaml = policy::intercept::render(&p);
+            assert!(check(&yaml).is_empty(), "{}: {:?}", p.slug, check(&yaml));
+            let gateway: serde_json::Value =
+                serde_json::from_str(&policy::gateway::render(&p)).unwrap();
+            for t in p.tools.iter().filter(|t| t.needs_review) {
+                gated += 1;
+                assert!(
+                    !t.decision.allows(),
+                    "{}/{}: {:?}",
+                    p.slug,
+                    t.name,
+                    t.decision
+                );
+                assert_ne!(policy::claude::list_of(t), "allow", "{}/{}", p.slug, t.name);
+                if t.decision == Decision::Approval {
+                    let entry = &gateway["tools"][&t.name];
+                    assert_eq!(
+                        entry["deny_if"][0]["on_deny"],
+                        policy::AWAITS_REVIEW,
+                        "{}/{}",
+                        p.slug,
+                        t.name
+                    );
+                    let rule = format!("{} needs approval", policy::one_line(&t.name, 80));
+                    assert!(yaml.contains(&rule), "{}/{}", p.slug, t.name);
+                }
+            }
+        }
+    }
+    assert!(gated >= 3 * 10, "only {gated} needs-review tools seen");
+}
