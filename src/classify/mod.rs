@@ -273,26 +273,22 @@ impl Acc {
         });
     }
 
+    /// Every category vote so far: (category, weight).
+    fn votes(&self) -> impl Iterator<Item = (Category, u8)> + '_ {
+        self.hits.iter().filter_map(|h| match h.kind {
+            HitKind::Category(c, w) => Some((c, w)),
+            _ => None,
+        })
+    }
+
     /// The most consequential category any vote points to, with that vote's weight.
     pub fn most_consequential(&self) -> Option<(Category, u8)> {
-        self.hits
-            .iter()
-            .filter_map(|h| match h.kind {
-                HitKind::Category(c, w) => Some((c, w)),
-                _ => None,
-            })
-            .max()
+        self.votes().max()
     }
 
     /// The category the votes so far decide, and the winning weight.
     pub fn leading(&self) -> Option<(Category, u8)> {
-        self.hits
-            .iter()
-            .filter_map(|h| match h.kind {
-                HitKind::Category(c, w) => Some((c, w)),
-                _ => None,
-            })
-            .max_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)))
+        self.votes().max_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)))
     }
 }
 
