@@ -1,4 +1,4 @@
-//! Classification throughput over the bundled catalogue (1,432 real tools), one core: a
+//! Classification throughput over the bundled catalogue (2,632 real tools), one core: a
 //! tool at a time, and in batches as a build does.
 //!
 //! `cargo bench --bench classify`; criterion reports elements (tools) per second.

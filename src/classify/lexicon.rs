@@ -247,6 +247,14 @@ const WRITE: &[&str] = &[
     "promote",
     "demote",
     "moderate",
+    "regenerate",
+    "login",
+    "logout",
+    "logon",
+    "logoff",
+    "signin",
+    "signout",
+    "authenticate",
 ];
 
 /// Verbs of tools that run code, commands or other programs.
@@ -615,11 +623,14 @@ impl FxHasher {
     }
 }
 
-/// A verb whose category depends on its object: `resolve_thread` writes, while
-/// `resolve_library_id` reads.
-pub fn in_context(word: &str, rest: &[Cow<'_, str>]) -> Option<Category> {
-    let object = |words: &[&str]| rest.iter().any(|r| words.contains(&&**r));
+/// A verb whose category depends on its object, found among the other words of the name:
+/// `resolve_thread` writes, while `resolve_library_id` reads; cancelling running work
+/// (`cancel_job`, `blob_import_cancel`) is execute, cancelling anything else
+/// (`cancel_calendar_event`) changes its state: write.
+pub fn in_context(word: &str, name: &[Cow<'_, str>]) -> Option<Category> {
+    let object = |words: &[&str]| name.iter().any(|r| words.contains(&&**r));
     match word {
+        "cancel" if !object(RUNNING_WORK) => Some(Category::Write),
         "resolve"
             if object(&[
                 "thread",
@@ -637,6 +648,51 @@ pub fn in_context(word: &str, rest: &[Cow<'_, str>]) -> Option<Category> {
         _ => None,
     }
 }
+
+/// Nouns of work that runs: cancelling one stops it (execute).
+const RUNNING_WORK: &[&str] = &[
+    "job",
+    "jobs",
+    "run",
+    "runs",
+    "task",
+    "tasks",
+    "query",
+    "queries",
+    "build",
+    "builds",
+    "deployment",
+    "deployments",
+    "deploy",
+    "import",
+    "export",
+    "autoimport",
+    "autoexport",
+    "execution",
+    "executions",
+    "workflow",
+    "workflows",
+    "pipeline",
+    "pipelines",
+    "operation",
+    "operations",
+    "process",
+    "migration",
+    "backup",
+    "restore",
+    "scan",
+    "upload",
+    "download",
+    "training",
+    "batch",
+    "sync",
+    "action",
+    "actions",
+    "check",
+    "test",
+    "tests",
+    "scheduled",
+];
 
 /// Words in a name that make a generic verb ("create", "update", "cancel") financial.
 pub fn financial_object(word: &str) -> bool {
@@ -783,6 +839,24 @@ pub fn code_param(key: &str) -> bool {
             | "snippet"
             | "statement"
             | "shell_command"
+    )
+}
+
+/// Code parameters that can only be a command or program to run, never an item's code or
+/// a script's name.
+pub fn command_param(key: &str) -> bool {
+    matches!(
+        key,
+        "command"
+            | "cmd"
+            | "commands"
+            | "shell"
+            | "bash"
+            | "shell_command"
+            | "python"
+            | "javascript"
+            | "source_code"
+            | "program"
     )
 }
 

@@ -458,11 +458,11 @@ fn confidence(weight: u8, agreeing: u32, disagreeing: u32, needs_review: bool) -
     }
     let contested = disagreeing > 0;
     match (agreeing, contested) {
-        (0 | 1, true) => 0.7,
-        (0 | 1, false) if weight < 80 => 0.76,
-        (0 | 1, false) => 0.85,
-        (2, true) => 0.8,
-        (2, false) => 0.92,
+        (0 | 1, true) => 0.79,
+        (0 | 1, false) if weight < 80 => 0.87,
+        (0 | 1, false) => 0.95,
+        (2, true) => 0.88,
+        (2, false) => 0.93,
         _ => 0.99,
     }
 }

@@ -154,7 +154,7 @@ pub(crate) fn name_verbs(
         .enumerate()
         .filter_map(|(i, (t, lex))| {
             let (c, s) = (*lex)?;
-            Some((i, lexicon::in_context(t, &toks[i + 1..]).unwrap_or(c), s))
+            Some((i, lexicon::in_context(t, toks).unwrap_or(c), s))
         })
         .collect()
 }
@@ -284,9 +284,19 @@ pub(crate) fn leading_verbs(sentence: &str) -> Vec<(Category, usize, usize)> {
             None => skipped += 1,
         }
     };
-    let Some((c, _)) = verb else {
+    let Some((mut c, _)) = verb else {
         return out;
     };
+    // "Log in", "log out": a session begins or ends; nothing is read.
+    if with_lower(first.text, |l| l == "log") {
+        let next = sentence[first.end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if with_lower(next, |l| matches!(l, "in" | "into" | "out" | "on" | "off")) {
+            c = Category::Write;
+        }
+    }
     out.push((c, first.start, first.end));
     let mut prev = first;
     for w in ws {
@@ -683,14 +693,16 @@ rule!(ACTION_ENUM {
     explanation: "A parameter such as `action` or `operation` whose enum lists what the tool \
         can do (`list`, `create`, `delete`) means the tool can do every one of them, so it \
         takes the most consequential. Without an enum, when the name has no verb, the values \
-        its description quotes (\"e.g. 'create', 'remove'\") count the same. A top-level parameter named for \
+        its description quotes (\"e.g. 'create', 'remove'\") count the same, and so do \
+        selectors inside the branches of an `anyOf` of request shapes. A top-level parameter named for \
         deleting (`delete`, `remove`: the ids a batch call deletes) means the tool deletes. \
         An enum of HTTP methods marks a generic API request tool, which is execute.",
     fires: [
         r#"{"name":"manage_label","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list","create","delete"]}}}}"#,
         r#"{"name":"api","inputSchema":{"type":"object","properties":{"method":{"enum":["GET","POST","DELETE"]}}}}"#,
         r#"{"name":"volume","inputSchema":{"properties":{"action":{"type":"string","description":"Action (e.g., 'create', 'list', 'remove')"}}}}"#,
-        r#"{"name":"batch_update","inputSchema":{"properties":{"update":{"type":"array"},"delete":{"type":"array"}}}}"#
+        r#"{"name":"batch_update","inputSchema":{"properties":{"update":{"type":"array"},"delete":{"type":"array"}}}}"#,
+        r#"{"name":"site_services","inputSchema":{"properties":{"request":{"anyOf":[{"properties":{"operation":{"const":"rename-site"}}},{"properties":{"operation":{"const":"submissions"},"params":{"properties":{"action":{"enum":["list","delete"]}}}}}]}}}}"#
     ],
     quiet: [
         r#"{"name":"list_things","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list","get"]}}}}"#,
@@ -712,13 +724,13 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .params
         .iter()
         .zip(&ctx.param_keys)
-        .filter(|(p, k)| p.depth == 0 && selector_param(k))
+        .filter(|(p, k)| selector_param(k) && (p.depth == 0 || in_union_of_requests(ctx, p)))
         .map(|(p, _)| p);
     for p in selectors {
         let mut values: Vec<&str> = p.enum_values().iter().filter_map(|v| v.as_str()).collect();
         // Without an enum, and with no verb in the name to say what it does, the values its
         // description quotes: "Action to perform (e.g., 'create', 'list', 'remove')".
-        if values.is_empty() && ctx.name_primary.is_none() {
+        if values.is_empty() && p.depth == 0 && ctx.name_primary.is_none() {
             values = quoted_words(p.description);
         }
         let lower: Vec<Cow<'_, str>> = values.iter().map(|v| text::lower(v)).collect();
@@ -777,6 +789,16 @@ fn check_action_enum(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     }
 }
 
+/// Whether a nested selector lies in one branch of an `anyOf`/`oneOf` of request shapes
+/// (`{operation: "update-forms", params: {...}} | {operation: "manage-env-vars", ...}`) on a
+/// tool whose name has no verb: each branch is one thing the tool can do.
+fn in_union_of_requests(ctx: &Ctx<'_>, p: &Param<'_>) -> bool {
+    ctx.name_primary.is_none() && {
+        let pointer = ctx.params.pointer(p);
+        pointer.contains("/anyOf/") || pointer.contains("/oneOf/")
+    }
+}
+
 /// The single words a text puts in quotes (`'create'`, `"delete"`, `` `list` ``).
 fn quoted_words(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -813,21 +835,29 @@ rule!(CODE_PARAMETER {
     code: "TC008",
     name: "code-or-command-parameter",
     phase: Vote,
-    effect: "execute (weight 75)",
+    effect: "execute (weight 75; 84 beside a write verb in the name)",
     explanation: "A top-level parameter that carries code or a command for the server to run \
         (`command`, `script`, `code`, `javascript`) makes the tool a runner: execute. A \
-        clear verb in the name (weight 80) still wins, so `search_code` stays a read.",
-    fires: [r#"{"name":"terminal","inputSchema":{"properties":{"command":{"type":"string"}}}}"#],
+        clear read verb in the name (weight 80) still wins, so `search_code` stays a read; \
+        a write verb does not win over a command (`command`, `shell`, `python`), since what \
+        is created or updated (a cron job, a terminal session) runs it.",
+    fires: [
+        r#"{"name":"terminal","inputSchema":{"properties":{"command":{"type":"string"}}}}"#,
+        r#"{"name":"create_cron_job","inputSchema":{"properties":{"command":{"type":"string"}}}}"#
+    ],
     quiet: [r#"{"name":"search_code","inputSchema":{"properties":{"q":{"type":"string"}}}}"#],
     check: check_code_param,
 });
 
 fn check_code_param(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
     if let (_, Some(p)) = code_params(ctx) {
+        // `code` and `script` also name an item's code or a script by name; a command does not.
+        let beside_write = matches!(ctx.name_primary, Some((_, Category::Write, _)))
+            && lexicon::command_param(&text::lower(p.key));
         acc.vote(
             &CODE_PARAMETER,
             Category::Execute,
-            75,
+            if beside_write { 84 } else { 75 },
             schema_source(ctx, p),
             param_name(ctx, p),
         );
@@ -963,7 +993,8 @@ rule!(FINANCIAL_ACTION {
         "display_panel",
         "search_payments",
         "get_usdc_balance",
-        "create_api_token"
+        "create_api_token",
+        "create_subscription | Subscribes a listener to receive change notifications"
     ],
     check: check_financial,
 });
@@ -1015,7 +1046,7 @@ fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         }
         toks[i + 1..]
             .iter()
-            .find(|o| lexicon::financial_object(o))
+            .find(|o| lexicon::financial_object(o) && !event_subscription(ctx, o))
             .map(|o| (t, o))
     });
     // A word naming money or a crypto asset on a tool that acts: whatever the verb.
@@ -1040,6 +1071,28 @@ fn check_financial(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         (None, None, None) => return,
     };
     acc.vote(&FINANCIAL_ACTION, Category::Financial, 90, "name", q);
+}
+
+/// A subscription to events (a webhook, a topic, change notifications) costs nothing: the
+/// word has that sense when the description speaks of notifications or events.
+fn event_subscription(ctx: &Ctx<'_>, object: &str) -> bool {
+    object == "subscription"
+        && text::word_iter(ctx.description).any(|w| {
+            with_lower(w.text, |l| {
+                matches!(
+                    l,
+                    "notification"
+                        | "notifications"
+                        | "webhook"
+                        | "webhooks"
+                        | "listener"
+                        | "event"
+                        | "events"
+                        | "topic"
+                        | "topics"
+                )
+            })
+        })
 }
 
 rule!(MONEY_PARAMETERS {
@@ -1291,7 +1344,8 @@ rule!(INVOKES_A_MODEL {
         behalf: execute, per the taxonomy.",
     fires: [
         "openai_chat-completions-create | Create chat completions using Azure OpenAI",
-        "ai_image_generation | Generate images using an AI model"
+        "ai_image_generation | Generate images using an AI model",
+        "ai_embeddings | Generate embeddings from text using an AI model"
     ],
     quiet: ["list_models | List deployed models"],
     check: check_model,
@@ -1304,7 +1358,11 @@ fn check_model(ctx: &Ctx<'_>, _: Option<Category>, acc: &mut Acc) {
         .any(|t| matches!(&**t, "ai" | "llm" | "gpt" | "model" | "genai"));
     let completion = toks.iter().find(|t| {
         matches!(&***t, "completion" | "completions")
-            || (model && matches!(&***t, "generation" | "inference" | "infer" | "generate"))
+            || (model
+                && matches!(
+                    &***t,
+                    "generation" | "inference" | "infer" | "generate" | "embedding" | "embeddings"
+                ))
     });
     // `generate` is listed as a read (a report, an id): with a model it runs one.
     let reads = matches!(

@@ -86,7 +86,7 @@ test("home, server and tool pages show their sections", async () => {
   const home = await open(url(bundled, "index.html"));
   assert.equal(await home.page.locator("h1").innerText(), "MCP tool risk catalogue");
   assert.equal(await home.page.locator("svg.chart").count(), 2);
-  assert.ok((await home.page.locator("table tbody tr").count()) >= 58);
+  assert.ok((await home.page.locator("table tbody tr").count()) >= 74);
   await home.page.screenshot({ path: join(shots, "home.png"), fullPage: false });
 
   const server = await open(url(bundled, "servers/mcp-server-git/index.html"));

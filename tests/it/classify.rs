@@ -143,6 +143,14 @@ fn assert_bar(report: &toolcat::eval::Report, tools: usize, sure_bar: f64, all_b
         gated_reads <= 0.05,
         "{gated_reads:.4} of reads need review\n{text}"
     );
+    // Confidence means what it says: every band of 30 verdicts or more is right about as
+    // often as its mean confidence claims, within 10 points.
+    for (i, &(n, ok, sum)) in report.reliability.iter().enumerate() {
+        if n >= 30 {
+            let gap = ok as f64 / n as f64 - sum / n as f64;
+            assert!(gap.abs() <= 0.10, "band {i}: gap {gap:.3}\n{text}");
+        }
+    }
 }
 
 #[test]
@@ -159,16 +167,14 @@ fn accuracy_on_the_labels_meets_the_bar() {
 
 /// The second batch of labelled servers (payments, billing, stores, crypto, cloud), which
 /// the rules were first measured on before any was tuned to it: 87.50% of all labels and
-/// 93.25% of sure ones then. These floors only guard what has been reached since.
+/// 93.25% of sure ones then. It is held to the same bar as the first.
 #[test]
-fn accuracy_on_the_second_batch_holds() {
-    let report = evaluate(
-        "batch2-labels.jsonl",
-        &repo().join("tests/data/batch2-catalog"),
-    );
-    assert_bar(&report, 1200, 0.975, 0.915);
+fn accuracy_on_the_second_batch_meets_the_bar() {
+    let report = evaluate("batch2-labels.jsonl", &bundled_catalog());
+    assert_bar(&report, 1200, 0.97, 0.93);
+    assert_eq!(report.dangerous_as_safe_sure, 0, "{}", report.text(false));
     assert!(
-        report.dangerous_allowed.len() <= 1,
+        report.dangerous_allowed.is_empty(),
         "{}",
         report.text(false)
     );
@@ -222,8 +228,32 @@ fn money_and_power_in_any_wording() {
         ("ai_text_generation", Category::Execute),
         ("create_api_token", Category::Write),
         ("list_unread_messages", Category::Read),
+        // Cancelling running work stops it; cancelling anything else changes its state.
+        ("cancel_job", Category::Execute),
+        ("blob_import_cancel", Category::Execute),
+        ("cancel_calendar_event", Category::Write),
+        ("cancel_subscription", Category::Financial),
+        ("logout | Log out from the registry", Category::Write),
+        ("session | Log in to the registry", Category::Write),
+        ("regenerate_webhook_secret", Category::Write),
+        (
+            "ai_embeddings | Generate embeddings from text",
+            Category::Execute,
+        ),
+        (
+            "create_subscription | Subscribe a listener to change notifications",
+            Category::Write,
+        ),
+        (
+            r#"{"name":"create_cron_job","inputSchema":{"properties":{"command":{"type":"string"}}}}"#,
+            Category::Execute,
+        ),
+        (
+            r#"{"name":"create_item","inputSchema":{"properties":{"code":{"type":"string"}}}}"#,
+            Category::Write,
+        ),
     ] {
-        let v = classify(&Tool::named(name));
+        let v = classify(&example_tool(name));
         assert_eq!(v.category, category, "{name}: {:?}", v.evidence);
     }
 }

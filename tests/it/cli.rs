@@ -118,7 +118,7 @@ fn build_writes_a_page_per_tool_with_its_facts() {
         assert!(page.contains(needle), "{needle} on the page");
     }
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(index.contains("1432 tools across 58 servers"), "{index}");
+    assert!(index.contains("2632 tools across 74 servers"), "{index}");
     let pages = walkdir::WalkDir::new(site.join("tools"))
         .into_iter()
         .filter(|e| {
@@ -129,7 +129,7 @@ fn build_writes_a_page_per_tool_with_its_facts() {
                 .is_some_and(|x| x == "html")
         })
         .count();
-    assert_eq!(pages, 1432);
+    assert_eq!(pages, 2632);
 }
 
 #[test]

@@ -94,7 +94,7 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
     let before = stamps(&dir.join("site"));
     let log = build(dir, "cat", "site", &[]);
     assert!(
-        log.contains("0 of 58 servers rendered again, 0 files written, 0 removed"),
+        log.contains("0 of 74 servers rendered again, 0 files written, 0 removed"),
         "{log}"
     );
     assert_eq!(stamps(&dir.join("site")), before);
@@ -106,7 +106,7 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
             "Permanently deletes every file of the repository. Cannot be undone.".into();
     });
     let log = build(dir, "cat", "site", &[]);
-    assert!(log.contains("1 of 58 servers rendered again"), "{log}");
+    assert!(log.contains("1 of 74 servers rendered again"), "{log}");
     // Of the state, the server's chunk, the shared files' keys and the header change.
     let state_after = stamps(&dir.join(".site.toolcat-state"));
     let changed = differing(&state_before, &state_after);
@@ -151,7 +151,7 @@ fn an_incremental_build_renders_only_what_changed_and_equals_a_full_build() {
     });
     std::fs::rename(dir.join("git-copy.json"), cat.join("git-fork.json")).unwrap();
     let log = build(dir, "cat", "site", &[]);
-    assert!(log.contains("2 of 58 servers rendered again"), "{log}");
+    assert!(log.contains("2 of 74 servers rendered again"), "{log}");
     assert!(!dir.join("site/servers/arxiv-mcp-server").exists());
     assert!(
         !dir.join("site/tools/arxiv-mcp-server").exists(),

@@ -309,7 +309,7 @@ fn policy_command_writes_checks_and_explains_its_errors() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_dir(&all).unwrap().count(), 58);
+    assert_eq!(std::fs::read_dir(&all).unwrap().count(), 74);
     let git: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(all.join("mcp-server-git.claude.json")).unwrap(),
     )
