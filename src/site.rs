@@ -744,7 +744,7 @@ fn write_if_changed(out: &Path, path: &str, data: &[u8]) -> Result<bool> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", parent.display()))?;
     }
-    crate::write::write_file_atomic(&full, data)?;
+    crate::write::write_page_atomic(&full, data)?;
     Ok(true)
 }
 

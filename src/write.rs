@@ -9,9 +9,52 @@ use std::sync::Mutex;
 
 /// Write `bytes` to `path` through a temporary file in the same directory and a rename.
 /// On failure the temporary file is removed and `path` is as it was.
+///
+/// The data is synced to disk before the rename and the directory after it, so a power
+/// cut leaves the old file or the new one, never a renamed empty one (catalogue files,
+/// policies, reports and the site's build state go this way).
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = write_temp(path, bytes)?;
+    let tmp = write_temp(path, bytes, Sync::Yes)?;
+    rename_temp(&tmp, path)?;
+    sync_dir_of(path)
+}
+
+/// [`write_file_atomic`] without syncing: for the pages of a site, which the next build
+/// writes again from its synced state if a crash loses them (syncing each of the
+/// hundreds of pages an incremental build may rewrite would cost more than the build).
+pub fn write_page_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes, Sync::No)?;
     rename_temp(&tmp, path)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sync {
+    Yes,
+    No,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The files and directories this thread synced: what the tests of durability read.
+    static SYNCED: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn synced(what: &Path, result: std::io::Result<()>) -> Result<()> {
+    #[cfg(test)]
+    SYNCED.with(|s| s.borrow_mut().push(what.to_path_buf()));
+    result.with_context(|| format!("syncing {} to disk", what.display()))
+}
+
+/// Sync the directory holding `path`, so a rename into it survives a power cut.
+fn sync_dir_of(path: &Path) -> Result<()> {
+    let dir = parent_dir(path);
+    synced(dir, std::fs::File::open(dir).and_then(|d| d.sync_all()))
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Several files written all or nothing: each file's bytes go to a temporary file beside
@@ -19,6 +62,7 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// A failed write (a full disk), an error of the caller or a batch dropped uncommitted
 /// removes the temporary files and leaves every target as it was. Only a failed rename,
 /// once all the data is on disk, can leave some files replaced; the error names them.
+/// Every file is synced before the renames and every directory after them.
 #[derive(Default)]
 pub struct Batch {
     /// (temporary file, target), in the order written.
@@ -27,7 +71,7 @@ pub struct Batch {
 
 impl Batch {
     pub fn write(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let tmp = write_temp(path, bytes)?;
+        let tmp = write_temp(path, bytes, Sync::Yes)?;
         self.files.push((tmp, path.to_path_buf()));
         Ok(())
     }
@@ -51,7 +95,13 @@ impl Batch {
                 return Err(e.context(format!("{replaced}; the other files are as they were")));
             }
         }
-        Ok(())
+        // Each directory once, after all its renames.
+        let dirs: std::collections::BTreeSet<PathBuf> = files
+            .iter()
+            .map(|(_, p)| parent_dir(p).to_path_buf())
+            .collect();
+        dirs.iter()
+            .try_for_each(|d| synced(d, std::fs::File::open(d).and_then(|f| f.sync_all())))
     }
 }
 
@@ -65,11 +115,8 @@ impl Drop for Batch {
 
 /// Write `bytes` to a temporary file beside `path` and return the temporary path; on
 /// failure nothing is left behind.
-fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+fn write_temp(path: &Path, bytes: &[u8], sync: Sync) -> Result<PathBuf> {
+    let dir = parent_dir(path);
     let name = path
         .file_name()
         .with_context(|| format!("{} has no file name", path.display()))?;
@@ -80,11 +127,17 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     ));
     let written = create_new(&tmp).and_then(|mut f| {
         use std::io::Write;
-        f.write_all(bytes)
+        f.write_all(bytes)?;
+        Ok(f)
     });
-    if let Err(e) = written {
+    let done = match written {
+        Ok(f) if sync == Sync::Yes => synced(path, f.sync_all()),
+        Ok(_) => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("writing {}", path.display()))),
+    };
+    if let Err(e) = done {
         let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::Error::new(e).context(format!("writing {}", path.display())));
+        return Err(e);
     }
     Ok(tmp)
 }
@@ -259,6 +312,36 @@ fn swap_in(staging: &Path, target: &Path, old: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A power cut after the rename must not leave an empty file: the data is synced
+    /// before the rename, the directory after it; pages of a site are not synced.
+    #[test]
+    fn atomic_writes_sync_the_file_then_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let take = || SYNCED.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        take();
+        let a = dir.path().join("a.json");
+        write_file_atomic(&a, b"{}").unwrap();
+        assert_eq!(take(), vec![a.clone(), dir.path().to_path_buf()]);
+
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let mut batch = Batch::default();
+        batch.write(&a, b"1").unwrap();
+        batch.write(&sub.join("b"), b"2").unwrap();
+        batch.write(&sub.join("c"), b"3").unwrap();
+        batch.commit().unwrap();
+        let mut dirs = vec![dir.path().to_path_buf(), sub.clone()];
+        dirs.sort();
+        assert_eq!(
+            take(),
+            [vec![a.clone(), sub.join("b"), sub.join("c")], dirs].concat()
+        );
+
+        write_page_atomic(&a, b"page").unwrap();
+        assert!(take().is_empty());
+        assert_eq!(std::fs::read(&a).unwrap(), b"page");
+    }
 
     #[test]
     fn staging_refuses_escapes() {
