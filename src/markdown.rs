@@ -171,6 +171,11 @@ pub fn to_html(text: &str) -> String {
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
+    // Links a tool's author wrote: no endorsement, no referrer window. Every `<` of the
+    // input is text by now (escaped), so only the renderer's own links start this way.
+    if html.contains("<a href=") {
+        html = html.replace("<a href=", r#"<a rel="nofollow ugc noopener" href="#);
+    }
     // Markdown decodes character references (`&#x202E;`, `&ZeroWidthSpace;`, `&it;`) in
     // text, titles and code-block languages: what they decode to is made visible too.
     if find_invisible(&html).is_some() {
@@ -234,7 +239,10 @@ mod tests {
     fn unsafe_links_lose_their_target() {
         let h = to_html("[a](javascript:alert(1)) [b](data:text/html,x) [c](https://e.com) ![i](http://t/x.png)");
         assert!(!h.contains("javascript:") && !h.contains("data:"), "{h}");
-        assert!(h.contains(r#"<a href="https://e.com">c</a>"#), "{h}");
+        assert!(
+            h.contains(r#"<a rel="nofollow ugc noopener" href="https://e.com">c</a>"#),
+            "{h}"
+        );
         assert!(!h.contains("<img"), "{h}");
     }
 
