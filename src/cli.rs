@@ -467,15 +467,6 @@ struct LiveOptions {
     quiet: bool,
 }
 
-/// A server name from a URL: its host (and port).
-fn host_name(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?', '#'])
-        .next()
-        .unwrap_or("server")
-        .replace(':', "-")
-}
-
 fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSpec> {
     let Some((program, args)) = command.split_first() else {
         bail!("--stdio needs the server's command after `--`");
@@ -487,11 +478,11 @@ fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSp
         };
         vars.insert(k.to_string(), v.to_string());
     }
-    Ok(crate::live::StdioSpec {
-        program: program.clone(),
-        args: args.to_vec(),
-        env: vars,
-    })
+    Ok(crate::live::StdioSpec::new(
+        program.clone(),
+        args.to_vec(),
+        vars,
+    ))
 }
 
 /// The live servers `live` names, listed; failures are `(name, error)`.
@@ -523,12 +514,16 @@ fn list_live(live: &LiveArgs, naming: &Naming) -> Result<Listed> {
             };
             map.insert(k.trim().to_string(), v.trim().to_string());
         }
-        let name = naming.server.clone().unwrap_or_else(|| host_name(url));
+        let name = naming
+            .server
+            .clone()
+            .unwrap_or_else(|| crate::live::name_from_url(url));
         vec![(
             name,
             crate::live::Target::Http {
                 url: url.clone(),
                 headers: map,
+                written: crate::live::Written::default(),
             },
         )]
     } else if let Some(file) = &live.mcp_config {
@@ -581,11 +576,7 @@ fn live_servers(
                 server: Some(name.clone()),
                 package: naming.package.clone(),
             };
-            let how = match &entry {
-                crate::live::Target::Stdio(_) => "stdio".to_string(),
-                crate::live::Target::Http { url, .. } => url.clone(),
-            };
-            let source = PathBuf::from(format!("{name} ({how})"));
+            let source = PathBuf::from(format!("{name} ({})", entry.shown()));
             ingest::parse_text(&doc.to_string(), &source, &naming)
                 .map(|(s, _)| (s, listing.pages))
                 .map_err(|e| anyhow::anyhow!("{e}"))
@@ -606,11 +597,11 @@ fn live_servers(
                 servers.push(server);
             }
             Err(e) => {
-                eprintln!(
-                    "error: server {name}: {}",
-                    crate::markdown::visible(&format!("{e:#}"))
-                );
-                failed.push((name, format!("{e:#}")));
+                // The transport's errors may quote the URL, a header or an expanded
+                // variable: none of them reaches a log or a report.
+                let e = entry.redact(&format!("{e:#}"));
+                eprintln!("error: server {name}: {}", crate::markdown::visible(&e));
+                failed.push((name, e));
             }
         }
     }

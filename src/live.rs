@@ -47,6 +47,49 @@ pub struct StdioSpec {
     pub args: Vec<String>,
     /// Set for the child; values are never recorded.
     pub env: BTreeMap<String, String>,
+    pub written: Written,
+}
+
+impl StdioSpec {
+    /// A spec from the command line: nothing was expanded by toolcat.
+    pub fn new(program: String, args: Vec<String>, env: BTreeMap<String, String>) -> Self {
+        StdioSpec {
+            program,
+            args,
+            env,
+            written: Written::default(),
+        }
+    }
+
+    /// The program and arguments as the config wrote them (`${VAR}` unexpanded).
+    #[must_use]
+    pub fn as_written(&self) -> StdioSpec {
+        StdioSpec {
+            program: self
+                .written
+                .program
+                .clone()
+                .unwrap_or_else(|| self.program.clone()),
+            args: self
+                .written
+                .args
+                .clone()
+                .unwrap_or_else(|| self.args.clone()),
+            env: BTreeMap::new(),
+            written: Written::default(),
+        }
+    }
+}
+
+/// A target as its client config wrote it, before `${VAR}` was expanded: what the
+/// catalogue records, so that an expanded secret never lands in a committed file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    pub program: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub url: Option<String>,
+    /// The values substituted for variables: never shown.
+    pub expanded: Vec<String>,
 }
 
 /// What a server listed, ready for [`crate::ingest`].
@@ -64,7 +107,7 @@ impl Listing {
     /// The listing as a corpus-style server file, for the ordinary ingest path.
     pub fn to_server_json(&self, name: &str, target: &Target) -> Value {
         let (package, version) = match target {
-            Target::Stdio(spec) => package_of(spec).unzip(),
+            Target::Stdio(spec) => package_of(&spec.as_written()).unzip(),
             Target::Http { .. } => (None, None),
         };
         let version = version.flatten().or_else(|| {
@@ -84,8 +127,10 @@ impl Listing {
         match target {
             Target::Stdio(spec) => {
                 doc["server"]["transport"] = json!("stdio");
-                doc["server"]["launchCommand"] = json!(spec.program);
-                doc["server"]["launchArgs"] = json!(spec.args);
+                // As the config wrote them: an expanded `${VAR}` is never recorded.
+                let written = spec.as_written();
+                doc["server"]["launchCommand"] = json!(written.program);
+                doc["server"]["launchArgs"] = json!(written.args);
                 doc["server"]["launchEnv"] = spec
                     .env
                     .keys()
@@ -93,9 +138,9 @@ impl Listing {
                     .collect::<serde_json::Map<_, _>>()
                     .into();
             }
-            Target::Http { url, headers } => {
+            Target::Http { headers, .. } => {
                 doc["server"]["transport"] = json!("streamable-http");
-                doc["server"]["url"] = json!(url);
+                doc["server"]["url"] = json!(target.shown());
                 doc["server"]["headerNames"] = json!(headers.keys().collect::<Vec<_>>());
             }
         }
@@ -117,7 +162,172 @@ pub enum Target {
     Http {
         url: String,
         headers: BTreeMap<String, String>,
+        written: Written,
     },
+}
+
+impl Target {
+    /// The values that must never appear in a file, a message or a report: expanded
+    /// variables, environment and header values, and the credentials and query values of
+    /// the URL. Longest first, so a value holding another is replaced whole.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut out: Vec<String> = match self {
+            Target::Stdio(spec) => spec
+                .env
+                .values()
+                .chain(&spec.written.expanded)
+                .cloned()
+                .collect(),
+            Target::Http {
+                url,
+                headers,
+                written,
+            } => headers
+                .values()
+                .chain(&written.expanded)
+                .cloned()
+                .chain(url_secrets(url))
+                .collect(),
+        };
+        // Values this short would blot out ordinary words; none is a credential.
+        out.retain(|v| v.trim().chars().count() >= 4);
+        out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        out.dedup();
+        out
+    }
+
+    /// `text` with the target's URL shown redacted and every secret replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        if let Target::Http { url, .. } = self {
+            if !url.is_empty() {
+                out = out.replace(url.as_str(), &redact_url(url));
+            }
+        }
+        for secret in self.secrets() {
+            if out.contains(&secret) {
+                out = out.replace(&secret, "***");
+            }
+        }
+        out
+    }
+
+    /// How the target is reached, fit to show: `stdio`, or the URL as written, redacted.
+    pub fn shown(&self) -> String {
+        match self {
+            Target::Stdio(_) => "stdio".to_string(),
+            Target::Http { url, written, .. } => redact_url(written.url.as_deref().unwrap_or(url)),
+        }
+    }
+}
+
+/// A URL fit to show and record: userinfo replaced by `***`, every query value and the
+/// fragment too; a value that is a `${VAR}` reference (a config as written) is kept.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (tail, fragment) = match tail.split_once('#') {
+        Some((t, f)) => (t, Some(f)),
+        None => (tail, None),
+    };
+    let (path, query) = match tail.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (tail, None),
+    };
+    let mut out = String::with_capacity(url.len());
+    if let Some(s) = scheme {
+        out.push_str(s);
+        out.push_str("://");
+    }
+    match authority.rsplit_once('@') {
+        Some((_, host)) => {
+            out.push_str("***@");
+            out.push_str(host);
+        }
+        None => out.push_str(authority),
+    }
+    out.push_str(path);
+    if let Some(q) = query {
+        out.push('?');
+        let pairs: Vec<String> = q
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) if v.is_empty() || variable_reference(v) => format!("{k}={v}"),
+                Some((k, _)) => format!("{k}=***"),
+                None if pair.is_empty() || variable_reference(pair) => pair.to_string(),
+                None => "***".to_string(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+    }
+    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+        out.push('#');
+        out.push_str(if variable_reference(f) { f } else { "***" });
+    }
+    out
+}
+
+/// The parts of a URL that may be credentials: its userinfo (whole, and each half) and
+/// every query value.
+fn url_secrets(url: &str) -> Vec<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let mut out = Vec::new();
+    if let Some((userinfo, _)) = rest[..end].rsplit_once('@') {
+        out.push(userinfo.to_string());
+        out.extend(userinfo.split(':').map(str::to_string));
+    }
+    if let Some((_, q)) = rest[end..].split_once('?') {
+        let q = q.split('#').next().unwrap_or("");
+        for pair in q.split('&') {
+            out.push(pair.split_once('=').map_or(pair, |(_, v)| v).to_string());
+        }
+    }
+    out
+}
+
+fn variable_reference(v: &str) -> bool {
+    v.starts_with("${") && v.ends_with('}') && !v[2..v.len() - 1].contains(['{', '}'])
+}
+
+/// A server's name from its URL: the host, and the port when one is given
+/// (`https://user:tok@api.example.com:8443/mcp` is `api.example.com-8443`, `http://[::1]:3001`
+/// is `ipv6-1-3001`). Credentials, path and query never become part of a name.
+pub fn name_from_url(url: &str) -> String {
+    let parsed = url.parse::<http::Uri>().ok();
+    let (host, port) = if let Some(a) = parsed.as_ref().and_then(http::Uri::authority) {
+        (a.host().to_string(), a.port_u16())
+    } else {
+        // Not a URI `http` reads: the authority by hand, without userinfo.
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = rest[..end].rsplit('@').next().unwrap_or("");
+        (authority.to_string(), None)
+    };
+    let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => format!(
+            "ipv6-{}",
+            v6.split(':')
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        ),
+        None => host,
+    };
+    // Hosts are case-insensitive: one server, one name.
+    let host = if host.is_empty() {
+        "server".to_string()
+    } else {
+        host.to_ascii_lowercase()
+    };
+    match port {
+        Some(p) => format!("{host}-{p}"),
+        None => host,
+    }
 }
 
 /// List the tools of a server. Runs its own runtime; safe to call from plain code.
@@ -153,7 +363,7 @@ async fn list_target(target: &Target, limits: Limits) -> Result<Listing> {
                 .with_context(|| format!("starting `{}`", spec.program))?;
             list_over(transport, limits).await
         }
-        Target::Http { url, headers } => {
+        Target::Http { url, headers, .. } => {
             let mut map = std::collections::HashMap::new();
             for (k, v) in headers {
                 let name = http::HeaderName::from_bytes(k.as_bytes())
@@ -333,7 +543,10 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
     let mut out = BTreeMap::new();
     for (name, entry) in servers {
         let at = format!("{}: /{key}/{name}", path.display());
-        let string = |field: &str| entry.get(field).and_then(Value::as_str).map(expand);
+        // Every value substituted for a variable, to be kept out of what is shown.
+        let expanded = std::cell::RefCell::new(Vec::new());
+        let expand = |s: &str| expand(s, &mut expanded.borrow_mut());
+        let raw = |field: &str| entry.get(field).and_then(Value::as_str);
         let map = |field: &str| -> BTreeMap<String, String> {
             entry
                 .get(field)
@@ -346,24 +559,45 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
                 .unwrap_or_default()
         };
         let kind = entry.get("type").and_then(Value::as_str).unwrap_or("");
-        let server = if let Some(url) = string("url").or_else(|| string("serverUrl")) {
+        let server = if let Some(written_url) = raw("url").or_else(|| raw("serverUrl")) {
             if kind == "stdio" {
                 bail!("{at}: `type` is stdio but the entry has a `url`");
             }
+            let url = expand(written_url);
+            let headers = map("headers");
             Target::Http {
                 url,
-                headers: map("headers"),
+                headers,
+                written: Written {
+                    url: Some(written_url.to_string()),
+                    expanded: expanded.take(),
+                    ..Written::default()
+                },
             }
-        } else if let Some(program) = string("command") {
-            let args = entry
+        } else if let Some(written_program) = raw("command") {
+            let written_args: Vec<String> = entry
                 .get("args")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(expand).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
+            let program = expand(written_program);
+            let args = written_args.iter().map(|a| expand(a)).collect();
+            let env = map("env");
             Target::Stdio(StdioSpec {
                 program,
                 args,
-                env: map("env"),
+                env,
+                written: Written {
+                    program: Some(written_program.to_string()),
+                    args: Some(written_args),
+                    expanded: expanded.take(),
+                    url: None,
+                },
             })
         } else {
             bail!("{at}: neither `command` (stdio) nor `url` (remote)");
@@ -373,8 +607,9 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
     Ok(out)
 }
 
-/// Replace `${env:VAR}` and `${VAR}` with the variable's value (empty when unset).
-fn expand(s: &str) -> String {
+/// Replace `${env:VAR}` and `${VAR}` with the variable's value (empty when unset); the
+/// values substituted are added to `values`.
+fn expand(s: &str, values: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find("${") {
@@ -385,7 +620,11 @@ fn expand(s: &str) -> String {
         };
         let name = &rest[start + 2..start + end];
         let var = name.strip_prefix("env:").unwrap_or(name);
-        out.push_str(&std::env::var(var).unwrap_or_default());
+        let value = std::env::var(var).unwrap_or_default();
+        out.push_str(&value);
+        if !value.is_empty() {
+            values.push(value);
+        }
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
@@ -397,11 +636,11 @@ mod tests {
     use super::*;
 
     fn spec(program: &str, args: &[&str]) -> StdioSpec {
-        StdioSpec {
-            program: program.into(),
-            args: args.iter().map(|a| (*a).to_string()).collect(),
-            env: BTreeMap::new(),
-        }
+        StdioSpec::new(
+            program.into(),
+            args.iter().map(|a| (*a).to_string()).collect(),
+            BTreeMap::new(),
+        )
     }
 
     #[test]
@@ -481,6 +720,11 @@ mod tests {
             Target::Http {
                 url: "https://api.example.com/mcp".into(),
                 headers: BTreeMap::from([("Authorization".into(), "Bearer t0k".into())]),
+                written: Written {
+                    url: Some("https://api.example.com/mcp".into()),
+                    expanded: vec!["t0k".into()],
+                    ..Written::default()
+                },
             }
         );
         assert!(
@@ -502,11 +746,84 @@ mod tests {
     #[test]
     fn variables_expand_as_clients_do() {
         std::env::set_var("TOOLCAT_TEST_HOME", "/home/x");
+        let mut values = Vec::new();
         assert_eq!(
-            expand("${env:TOOLCAT_TEST_HOME}/a:${TOOLCAT_TEST_HOME}"),
+            expand(
+                "${env:TOOLCAT_TEST_HOME}/a:${TOOLCAT_TEST_HOME}",
+                &mut values
+            ),
             "/home/x/a:/home/x"
         );
-        assert_eq!(expand("${TOOLCAT_SURELY_UNSET_VAR}-b"), "-b");
-        assert_eq!(expand("plain ${unclosed"), "plain ${unclosed");
+        assert_eq!(values, ["/home/x", "/home/x"]);
+        assert_eq!(expand("${TOOLCAT_SURELY_UNSET_VAR}-b", &mut values), "-b");
+        assert_eq!(expand("plain ${unclosed", &mut values), "plain ${unclosed");
+        assert_eq!(values.len(), 2);
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials_or_query_values() {
+        for (url, shown) in [
+            ("https://api.example.com/mcp", "https://api.example.com/mcp"),
+            (
+                "https://u:tok@api.example.com:8443/mcp?key=abc&x=&${V}#frag",
+                "https://***@api.example.com:8443/mcp?key=***&x=&${V}#***",
+            ),
+            (
+                "https://h/mcp?key=${env:KEY}",
+                "https://h/mcp?key=${env:KEY}",
+            ),
+            ("https://h/mcp?bare-token", "https://h/mcp?***"),
+            ("http://[::1]:3001/mcp?k=v", "http://[::1]:3001/mcp?k=***"),
+            ("not a url?k=v", "not a url?k=***"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn servers_are_named_by_host_and_port_only() {
+        for (url, name) in [
+            ("https://tok:x@host.example/mcp", "host.example"),
+            ("http://127.0.0.1:3001/mcp?key=1", "127.0.0.1-3001"),
+            ("http://[::1]:3001/mcp", "ipv6-1-3001"),
+            ("http://[fe80::1:2]/", "ipv6-fe80-1-2"),
+            ("https://API.Example.com", "api.example.com"),
+            ("", "server"),
+        ] {
+            assert_eq!(name_from_url(url), name, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_config_is_recorded_as_written_and_its_values_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mcp.json");
+        std::fs::write(
+            &path,
+            r#"{"mcpServers": {
+                "s": {"command": "sh", "args": ["-c", "run # ${TOOLCAT_TEST_SECRET}"], "env": {"K": "env-value-1"}},
+                "h": {"url": "https://${TOOLCAT_TEST_SECRET}@h.example/mcp?k=${TOOLCAT_TEST_SECRET}", "headers": {"A": "header-value-2"}}
+            }}"#,
+        )
+        .unwrap();
+        std::env::set_var("TOOLCAT_TEST_SECRET", "expanded-3");
+        let servers = config(&path).unwrap();
+        let Target::Stdio(s) = &servers["s"] else {
+            panic!()
+        };
+        assert_eq!(s.args[1], "run # expanded-3");
+        assert_eq!(s.as_written().args[1], "run # ${TOOLCAT_TEST_SECRET}");
+        let message = "failed: run # expanded-3 with env-value-1";
+        assert_eq!(servers["s"].redact(message), "failed: run # *** with ***");
+        let h = &servers["h"];
+        assert_eq!(
+            h.shown(),
+            "https://***@h.example/mcp?k=${TOOLCAT_TEST_SECRET}"
+        );
+        let message = "GET https://expanded-3@h.example/mcp?k=expanded-3: refused (header-value-2)";
+        assert_eq!(
+            h.redact(message),
+            "GET https://***@h.example/mcp?k=***: refused (***)"
+        );
     }
 }

@@ -337,3 +337,55 @@ fn every_misbehaviour_over_http_is_an_error_naming_the_server() {
         assert_failed(&o, dir.path(), mode, message, started);
     }
 }
+
+/// What a config expands (`${VAR}`), and the credentials and query values of a URL, never
+/// land in the catalogue, which teams commit, nor in a message, which CI logs publish.
+#[test]
+fn secrets_of_a_config_reach_neither_the_catalogue_nor_any_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let secret = "s3cr3t-value-from-env";
+    let config = serde_json::json!({
+        "mcpServers": {
+            "shell": {"command": "sh", "args": ["-c", format!("exec {} --tools 2 # ${{MY_SECRET}}", f.display())]},
+            "remote": {"url": "http://user:${MY_SECRET}@127.0.0.1:9/mcp?key=${env:MY_SECRET}&sig=literal-sig-9876"}
+        }
+    });
+    std::fs::write(dir.path().join("mcp.json"), config.to_string()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_toolcat"))
+        .args(["ingest", "--timeout", "5", "--mcp-config", "mcp.json"])
+        .current_dir(dir.path())
+        .env("MY_SECRET", secret)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let messages = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(messages.contains("server remote"), "{messages}");
+    for leaked in [secret, "literal-sig-9876"] {
+        assert!(!messages.contains(leaked), "{leaked} in:\n{messages}");
+    }
+    let text = std::fs::read_to_string(dir.path().join("catalog/shell.json")).unwrap();
+    assert!(!text.contains(secret), "{text}");
+    assert!(
+        text.contains("# ${MY_SECRET}"),
+        "recorded as written: {text}"
+    );
+
+    // A URL on the command line: named by its host, its query kept out of every line.
+    let o = toolcat(
+        dir.path(),
+        &[
+            "ingest",
+            "--timeout",
+            "2",
+            "--url",
+            "http://tok:pass-word-1@127.0.0.1:9/mcp?api_key=query-secret-5",
+        ],
+    );
+    let messages = format!("{}{}", stdout(&o), stderr(&o));
+    assert_ne!(o.status.code(), Some(0), "{messages}");
+    assert!(messages.contains("127.0.0.1-9"), "{messages}");
+    for leaked in ["pass-word-1", "query-secret-5", "tok"] {
+        assert!(!messages.contains(leaked), "{leaked} in:\n{messages}");
+    }
+}
