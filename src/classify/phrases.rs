@@ -254,10 +254,7 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
                 // `REVEAL`: the byte before `end` may start an invisible character, and
                 // it starts a character (it is no continuation byte).
                 let at = end - 1;
-                let found = text[at..]
-                    .chars()
-                    .next()
-                    .is_some_and(crate::markdown::is_invisible);
+                let found = crate::markdown::invisible_at(text, at);
                 if found && invisible.is_none_or(|first| at < first) {
                     invisible = Some(at);
                 }

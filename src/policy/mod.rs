@@ -527,13 +527,13 @@ pub fn one_line(text: &str, max: usize) -> String {
     let mut out = String::new();
     let (mut count, mut space, mut cut) = (0, false, false);
     let mut piece = String::new();
-    'text: for c in text.chars() {
+    'text: for (i, c) in text.char_indices() {
         if c.is_whitespace() && !crate::markdown::is_invisible(c) {
             space = count > 0;
             continue;
         }
         piece.clear();
-        crate::markdown::push_visible(&mut piece, c);
+        crate::markdown::push_visible(&mut piece, text, i, c);
         for p in space.then_some(' ').into_iter().chain(piece.chars()) {
             if count == max {
                 cut = true;
@@ -616,8 +616,15 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
     }
 }
 
-/// A string as a JSON (and YAML double-quoted) literal.
+/// A string as a YAML double-quoted literal: JSON's escapes, which YAML reads, with an
+/// invisible character past U+FFFF written `\UXXXXXXXX` (YAML takes no surrogate pairs).
 pub(crate) fn quoted(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    crate::markdown::escape_invisible_yaml(&json).into_owned()
+}
+
+/// A string as a JSON literal, invisible characters escaped.
+pub(crate) fn quoted_json(s: &str) -> String {
     let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     crate::markdown::escape_invisible(&json).into_owned()
 }

@@ -189,17 +189,17 @@ fn policy_views(e: &ServerEntry<'_>, t: &ToolEntry<'_>, p: &ServerPolicy) -> Vec
                     intercept::tool_entry(tp, "  ")
                 ),
                 Dialect::Gateway if tp.decision == Decision::Hide => {
-                    format!("\"hide\": [{}]", crate::policy::quoted(&tp.name))
+                    format!("\"hide\": [{}]", crate::policy::quoted_json(&tp.name))
                 }
                 Dialect::Gateway => format!(
                     "\"tools\": {{\n  {}: {}\n}}",
-                    crate::policy::quoted(&tp.name),
+                    crate::policy::quoted_json(&tp.name),
                     serde_json::to_string(&gateway::tool_entry(tp)).unwrap_or_default()
                 ),
                 Dialect::ClaudeCode => format!(
                     "\"permissions\": {{ \"{}\": [{}] }}",
                     claude::list_of(tp),
-                    crate::policy::quoted(&claude::rule(&p.key, &tp.name))
+                    crate::policy::quoted_json(&claude::rule(&p.key, &tp.name))
                 ),
             };
             PolicyView {

@@ -358,6 +358,72 @@ fn hostile_names_stay_exact_and_cannot_break_a_policy_file() {
     }
 }
 
+/// Names holding characters past U+FFFF (a tag character, an emoji), bidi overrides,
+/// variation selectors and controls: every dialect's file parses in its own reader (the
+/// YAML one, which `policy --check` uses, and a JSON one) and names each tool exactly.
+#[test]
+fn names_of_any_character_survive_every_dialect_and_its_reader() {
+    let names = [
+        "tag\u{E0041}\u{E0042}",
+        "emoji\u{1F600}_delete",
+        "bidi\u{202E}exe",
+        "isolate\u{2066}x\u{2069}",
+        "bell\u{7}and\u{1B}[31m",
+        "smuggle\u{FE01}\u{E0100}",
+        "filler\u{3164}\u{115F}",
+        "mark\u{61C}\u{34F}",
+    ];
+    let tools: Vec<serde_json::Value> = names
+        .iter()
+        .map(|n| serde_json::json!({"name": n, "description": "Deletes the thing."}))
+        .collect();
+    let text = serde_json::Value::Array(tools).to_string();
+    let (server, _) = toolcat::ingest::parse_text(
+        &text,
+        std::path::Path::new("weird.json"),
+        &toolcat::ingest::Naming::default(),
+    )
+    .unwrap();
+    let config = Config::default();
+    let p = policy::for_server(
+        &server,
+        &|t| toolcat::cli::verdict(&config, &server, t),
+        &Options::default(),
+    );
+    let yaml = policy::render(&p, Dialect::Intercept);
+    assert!(check(&yaml).is_empty(), "{:#?}\n{yaml}", check(&yaml));
+    assert!(yaml.contains("\\U000E0041"), "{yaml}");
+    assert!(
+        !yaml.contains("\\udb40"),
+        "no surrogate pair in YAML: {yaml}"
+    );
+    let (listed, hidden) = intercept_names(&yaml);
+    for n in names {
+        assert!(
+            listed.iter().chain(&hidden).any(|l| l == n),
+            "{n:?} in {yaml}"
+        );
+        let hides = toolcat::markdown::find_invisible(n).is_some();
+        assert!(
+            !hides || !yaml.contains(n),
+            "{n:?} is escaped, not written raw"
+        );
+    }
+    for d in [Dialect::Gateway, Dialect::ClaudeCode] {
+        let text = policy::render(&p, d);
+        let v: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{d:?}: {e}\n{text}"));
+        let strings = v.to_string();
+        for n in names {
+            let encoded = serde_json::to_string(n).unwrap();
+            let inner = &encoded[1..encoded.len() - 1];
+            assert!(strings.contains(inner), "{d:?}: {n:?} in {text}");
+            let hides = toolcat::markdown::find_invisible(n).is_some();
+            assert!(!hides || !text.contains(n), "{d:?}: {n:?} is escaped");
+        }
+    }
+}
+
 #[test]
 fn classifier_overrides_and_policy_settings_flow_into_policies() {
     let dir = tempfile::tempdir().unwrap();
