@@ -173,6 +173,11 @@ pub enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Also write the same findings in another format, from this one run: FORMAT=FILE
+        /// (`-` for standard output); repeatable, e.g. `--report sarif=toolcat.sarif
+        /// --report markdown=toolcat.md`.
+        #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+        reports: Vec<ReportOutput>,
     },
     /// Compare any two catalogues, catalogue files or dumps, as `check` does.
     Diff {
@@ -189,6 +194,9 @@ pub enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Also write the same findings in another format: FORMAT=FILE, as for `check`.
+        #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+        reports: Vec<ReportOutput>,
     },
     /// Write the default policy of a server, or of every server, in a dialect that proxies
     /// and clients load; or validate an Intercept policy file with --check.
@@ -320,17 +328,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             allow_unreachable,
             update,
             output,
+            reports,
         } => cmd_check(
             &paths,
             &catalog,
             server,
             &live,
             &CheckOptions {
-                format,
+                outputs: outputs(format, output, reports),
                 fail_on,
                 allow_unreachable,
                 update,
-                output,
             },
             &config,
         ),
@@ -340,7 +348,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             fail_on,
             output,
-        } => cmd_diff(&old, &new, format, fail_on, output.as_deref(), &config),
+            reports,
+        } => cmd_diff(
+            &old,
+            &new,
+            &outputs(format, output, reports),
+            fail_on,
+            &config,
+        ),
         Command::Build {
             catalog,
             out,
@@ -1036,11 +1051,49 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
 }
 
 struct CheckOptions {
-    format: crate::check::report::Format,
+    /// Every report to write: `--format`/`--output`, then each `--report`.
+    outputs: Vec<ReportOutput>,
     fail_on: FailOn,
     allow_unreachable: bool,
     update: bool,
+}
+
+/// A report's format and its file (`None`: standard output).
+#[derive(Debug, Clone)]
+pub struct ReportOutput {
+    format: crate::check::report::Format,
+    file: Option<PathBuf>,
+}
+
+/// `FORMAT=FILE`, `-` for standard output.
+fn parse_report(s: &str) -> std::result::Result<ReportOutput, String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, got `{s}`"))?;
+    let format = <crate::check::report::Format as clap::ValueEnum>::from_str(format, true)
+        .map_err(|_| format!("unknown format `{format}` (text, json, sarif, markdown, github)"))?;
+    if file.is_empty() {
+        return Err(format!(
+            "no file after `{format:?}=`; use `-` for standard output"
+        ));
+    }
+    Ok(ReportOutput {
+        format,
+        file: (file != "-").then(|| PathBuf::from(file)),
+    })
+}
+
+fn outputs(
+    format: crate::check::report::Format,
     output: Option<PathBuf>,
+    reports: Vec<ReportOutput>,
+) -> Vec<ReportOutput> {
+    std::iter::once(ReportOutput {
+        format,
+        file: output,
+    })
+    .chain(reports)
+    .collect()
 }
 
 /// Where each catalogued tool's entry starts in its catalogue file.
@@ -1079,6 +1132,13 @@ fn catalogue_locations(
     out
 }
 
+/// Write the report in every format asked for, from the one run.
+fn emit_reports(report: &crate::check::report::Report, outputs: &[ReportOutput]) -> Result<()> {
+    outputs
+        .iter()
+        .try_for_each(|o| emit_report(report, o.format, o.file.as_deref()))
+}
+
 fn emit_report(
     report: &crate::check::report::Report,
     format: crate::check::report::Format,
@@ -1089,6 +1149,9 @@ fn emit_report(
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let text = report.render(format, color);
     if let Some(path) = output {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
         return crate::write::write_file_atomic(path, text.as_bytes());
     }
     let mut stdout = std::io::stdout().lock();
@@ -1132,7 +1195,7 @@ fn cmd_check(
     if dumps.is_empty() && !live.any() {
         bail!("nothing to check: give dumps, or --stdio, --url or --mcp-config");
     }
-    if let Some(path) = &opts.output {
+    for path in opts.outputs.iter().filter_map(|o| o.file.as_ref()) {
         refuse_catalog_folder(folder_of(path), catalog_dir, "--output")?;
     }
     let baseline = catalog::load(catalog_dir)?;
@@ -1167,7 +1230,7 @@ fn cmd_check(
         servers,
         locations: catalogue_locations(catalog_dir, &located),
     };
-    emit_report(&report, opts.format, opts.output.as_deref())?;
+    emit_reports(&report, &opts.outputs)?;
     if opts.update {
         write_ingested(&current, catalog_dir, false)?;
     }
@@ -1189,9 +1252,8 @@ fn servers_at(path: &Path) -> Result<Vec<Server>> {
 fn cmd_diff(
     old: &Path,
     new: &Path,
-    format: crate::check::report::Format,
+    outputs: &[ReportOutput],
     fail_on: FailOn,
-    output: Option<&Path>,
     config: &Config,
 ) -> Result<u8> {
     let before = servers_at(old)?;
@@ -1226,7 +1288,7 @@ fn cmd_diff(
         servers,
         locations: std::collections::BTreeMap::new(),
     };
-    emit_report(&report, format, output)?;
+    emit_reports(&report, outputs)?;
     Ok(exit_status(&report.findings, fail_on, false))
 }
 

@@ -175,45 +175,46 @@ impl Report {
         crate::markdown::escape_invisible(&text).into_owned()
     }
 
+    /// SARIF 2.1.0 for GitHub code scanning. Code scanning shows a result with the
+    /// `security-severity` of its *rule*, so there is a rule per finding kind and severity
+    /// (`TCK001/low`, `TCK001/high`): a low-risk tool added shows as low. One run holds
+    /// every server, under one `automationDetails.id`, so an upload that no longer holds a
+    /// server's findings (the server was removed) closes its alerts.
     fn sarif(&self) -> String {
-        let rules: Vec<Value> = Kind::ALL
+        let findings: Vec<&Finding> = self
+            .findings
             .iter()
-            .map(|k| {
+            .filter(|f| f.ignored.is_none())
+            .collect();
+        let used: std::collections::BTreeSet<(Kind, Risk)> =
+            findings.iter().map(|f| (f.kind_enum, f.severity)).collect();
+        let rules: Vec<Value> = used
+            .iter()
+            .map(|&(k, r)| {
                 json!({
-                    "id": k.code(),
-                    "name": k.name(),
-                    "shortDescription": {"text": k.name().replace('-', " ")},
+                    "id": sarif_rule_id(k, r),
+                    "name": format!("{}-{}", k.name(), r.as_str()),
+                    "shortDescription": {"text": format!("{} ({})", k.name().replace('-', " "), r.as_str())},
                     "fullDescription": {"text": k.help()},
                     "help": {"text": k.help(), "markdown": k.help()},
-                    "defaultConfiguration": {"level": "warning"},
-                    "properties": {"security-severity": security_severity(default_severity(*k)), "tags": ["security", "mcp"]},
+                    "defaultConfiguration": {"level": sarif_level(r)},
+                    "properties": {"security-severity": security_severity(r), "tags": ["security", "mcp"]},
                 })
             })
             .collect();
-        let runs: Vec<Value> = self
-            .by_server()
-            .into_iter()
-            .map(|(server, findings)| {
-                let results: Vec<Value> = findings
-                    .iter()
-                    .filter(|f| f.ignored.is_none())
-                    .map(|f| self.sarif_result(f))
-                    .collect();
-                json!({
-                    "tool": {"driver": {
-                        "name": "toolcat",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "rules": rules,
-                    }},
-                    "automationDetails": {"id": format!("toolcat/check/{server}/")},
-                    "results": results,
-                })
-            })
-            .collect();
+        let results: Vec<Value> = findings.iter().map(|f| self.sarif_result(f)).collect();
         let value = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": runs,
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "toolcat",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "automationDetails": {"id": "toolcat/check/"},
+                "results": results,
+            }],
         });
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
@@ -221,11 +222,6 @@ impl Report {
     }
 
     fn sarif_result(&self, f: &Finding) -> Value {
-        let level = match f.severity {
-            Risk::Critical | Risk::High => "error",
-            Risk::Medium => "warning",
-            Risk::Low => "note",
-        };
         let mut text = match &f.tool {
             Some(t) => format!("{}/{}: {}", f.server, t, f.message),
             None => format!("{}: {}", f.server, f.message),
@@ -241,10 +237,10 @@ impl Report {
             );
         }
         let mut result = json!({
-            "ruleId": f.code,
-            "level": level,
+            "ruleId": sarif_rule_id(f.kind_enum, f.severity),
+            "level": sarif_level(f.severity),
             "message": {"text": text},
-            "properties": {"severity": f.severity.as_str(), "security-severity": security_severity(f.severity), "breaking": f.breaking},
+            "properties": {"severity": f.severity.as_str(), "security-severity": security_severity(f.severity), "breaking": f.breaking, "server": f.server},
         });
         if let Some(loc) = self.location(f) {
             result["locations"] = json!([{"physicalLocation": {
@@ -372,15 +368,16 @@ impl Report {
     }
 }
 
-/// The severity a kind of finding usually has (for SARIF rule defaults).
-fn default_severity(k: Kind) -> Risk {
-    match k {
-        Kind::ToolRemoved => Risk::Low,
-        Kind::ToolChanged | Kind::AnnotationRiskier => Risk::Medium,
-        Kind::ServerUnreachable | Kind::ToolAdded | Kind::RiskEscalation | Kind::NeedsReview => {
-            Risk::High
-        }
-        Kind::NewRiskSignal => Risk::Critical,
+/// A SARIF rule: the finding's kind at one severity.
+fn sarif_rule_id(k: Kind, r: Risk) -> String {
+    format!("{}/{}", k.code(), r.as_str())
+}
+
+fn sarif_level(r: Risk) -> &'static str {
+    match r {
+        Risk::Critical | Risk::High => "error",
+        Risk::Medium => "warning",
+        Risk::Low => "note",
     }
 }
 

@@ -399,18 +399,50 @@ fn sarif_and_json_reports_validate_and_match_their_snapshots() {
     let sarif = report("sarif");
     let value: Value = serde_json::from_str(&sarif).unwrap();
     validate(&repo().join("tests/data/schemas/sarif-2.1.0.json"), &value);
+    // One run for every server, under an id that does not depend on which servers are
+    // checked: when a server goes, the next upload closes its alerts.
+    assert_eq!(value["runs"].as_array().unwrap().len(), 1);
     let run = &value["runs"][0];
-    assert_eq!(
-        run["automationDetails"]["id"],
-        "toolcat/check/mcp-server-git/"
-    );
+    assert_eq!(run["automationDetails"]["id"], "toolcat/check/");
     let result = &run["results"][0];
     assert_eq!(
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "catalog/mcp-server-git.json"
     );
     assert!(result["partialFingerprints"]["toolFingerprint/v1"].is_string());
-    assert!(run["tool"]["driver"]["rules"][0]["properties"]["security-severity"].is_string());
+    // Code scanning shows each result with its rule's security-severity: every result's
+    // rule carries the result's own severity and level.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let mut severities = std::collections::BTreeSet::new();
+    for result in run["results"].as_array().unwrap() {
+        let id = result["ruleId"].as_str().unwrap();
+        let rule = rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .expect("a rule per ruleId");
+        assert_eq!(
+            rule["properties"]["security-severity"], result["properties"]["security-severity"],
+            "{id}"
+        );
+        assert_eq!(
+            rule["defaultConfiguration"]["level"], result["level"],
+            "{id}"
+        );
+        assert!(
+            id.ends_with(result["properties"]["severity"].as_str().unwrap()),
+            "{id}"
+        );
+        severities.insert(
+            result["properties"]["severity"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert!(
+        severities.len() >= 2,
+        "findings of several severities: {severities:?}"
+    );
     let sarif = sarif.replace(env!("CARGO_PKG_VERSION"), "VERSION");
     insta::assert_snapshot!("check_realistic_sarif", sarif);
 
@@ -512,4 +544,137 @@ fn text_and_github_reports_show_control_characters_instead_of_sending_them() {
             "{format}: {out:?}"
         );
     }
+}
+
+/// `--report FORMAT=FILE` writes every format from one run: the same bytes as separate
+/// runs would write.
+#[test]
+fn one_run_writes_every_report() {
+    let (dir, _) = baseline();
+    let doc = realistic(dir.path());
+    std::fs::write(dir.path().join("now.json"), doc.to_string()).unwrap();
+    let o = toolcat(
+        dir.path(),
+        &[
+            "check",
+            "now.json",
+            "--format",
+            "github",
+            "--report",
+            "sarif=out/r.sarif",
+            "--report",
+            "MARKDOWN=out/r.md",
+            "--report",
+            "json=-",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let alone = |format: &str| {
+        stdout(&toolcat(
+            dir.path(),
+            &["check", "now.json", "--format", format],
+        ))
+    };
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    assert_eq!(read("out/r.sarif"), alone("sarif"));
+    assert_eq!(read("out/r.md"), alone("markdown"));
+    assert_eq!(stdout(&o), alone("github") + &alone("json"));
+    for bad in ["sarif", "yaml=x", "sarif="] {
+        let o = toolcat(dir.path(), &["check", "now.json", "--report", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--report"), "{}", stderr(&o));
+    }
+}
+
+/// The composite action's script, run as GitHub runs steps (`bash -eo pipefail`): with
+/// findings it still writes the job summary, the annotations and the SARIF file, and exits
+/// with check's status; without findings it exits 0. Inputs arrive in the environment, so
+/// shell syntax in them is data.
+#[test]
+fn the_action_script_reports_whether_the_gate_fails_or_not() {
+    for (findings, status) in [(true, 1), (false, 0)] {
+        let (dir, clean) = baseline();
+        let doc = if findings {
+            realistic(dir.path())
+        } else {
+            clean
+        };
+        std::fs::write(dir.path().join("now.json"), doc.to_string()).unwrap();
+        let summary = dir.path().join("summary.md");
+        let outputs = dir.path().join("outputs.txt");
+        let o = std::process::Command::new("bash")
+            .args(["-eo", "pipefail"])
+            .arg(repo().join("scripts/action-check.sh"))
+            .current_dir(dir.path())
+            .env("TOOLCAT", env!("CARGO_BIN_EXE_toolcat"))
+            .env(
+                "TOOLCAT_ARGS",
+                "now.json $(touch injected) ;touch injected2",
+            )
+            .env("TOOLCAT_REPORTS", dir.path().join("reports"))
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &outputs)
+            .output()
+            .unwrap();
+        // The words after now.json are taken as more dumps, which do not exist: an
+        // input error, never a command run.
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(!dir.path().join("injected").exists());
+        assert!(!dir.path().join("injected2").exists());
+
+        let o = std::process::Command::new("bash")
+            .args(["-eo", "pipefail"])
+            .arg(repo().join("scripts/action-check.sh"))
+            .current_dir(dir.path())
+            .env("TOOLCAT", env!("CARGO_BIN_EXE_toolcat"))
+            .env("TOOLCAT_ARGS", "now.json")
+            .env("TOOLCAT_REPORTS", dir.path().join("reports"))
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &outputs)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(status), "{}", stderr(&o));
+        let summary = std::fs::read_to_string(&summary).unwrap();
+        assert!(summary.contains("### toolcat check"), "{summary}");
+        let outputs = std::fs::read_to_string(&outputs).unwrap();
+        assert!(outputs.contains(&format!("status={status}")), "{outputs}");
+        let sarif = dir.path().join("reports/toolcat.sarif");
+        assert!(
+            outputs.contains(&format!("sarif={}", sarif.display())),
+            "{outputs}"
+        );
+        let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().len();
+        assert_eq!(results > 0, findings, "{results} results");
+        assert_eq!(stdout(&o).contains("::error"), findings, "{}", stdout(&o));
+    }
+}
+
+/// Every YAML file the repository ships parses (GitHub refuses an `action.yml` that
+/// does not, and then runs nothing).
+#[test]
+fn every_yaml_file_in_the_repository_parses() {
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(repo()).into_iter().filter_entry(|e| {
+        !matches!(
+            e.file_name().to_str(),
+            Some("target" | "node_modules" | ".git" | "site")
+        )
+    }) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yml" | "yaml")
+        ) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        toolcat::policy::yaml::parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        seen += 1;
+    }
+    assert!(seen >= 1, "action.yml at least");
+    // The action as it stood before: a plain scalar holding `: ` is refused.
+    let broken = "inputs:\n  x:\n    description: Needs `security-events: write`.\n";
+    assert!(toolcat::policy::yaml::parse(broken).is_err());
 }
