@@ -279,13 +279,14 @@ fn a_streamable_http_server_answers_in_json_or_event_streams() {
             args.push("--sse");
         }
         let server = HttpFixture::start(&args);
+        let url = format!("{}?api_key=query-secret-7", server.url);
         let o = toolcat(
             dir.path(),
             &[
                 "ingest",
                 "--quiet",
                 "--url",
-                &server.url,
+                &url,
                 "--name",
                 "remote",
                 "--header",
@@ -301,6 +302,10 @@ fn a_streamable_http_server_answers_in_json_or_event_streams() {
         assert!(
             text.contains("Authorization") && !text.contains("secret-token"),
             "only header names are kept"
+        );
+        assert!(
+            text.contains("?api_key=***") && !text.contains("query-secret-7"),
+            "the URL is recorded without its query values: {text}"
         );
     }
 }
