@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let some: Vec<&Server> = servers.iter().take(60).collect();
     let entries: Vec<render::ServerEntry<'_>> = some
         .iter()
-        .map(|s| render::prepare_server(s, &|_, t| toolcat::classify::classify_batch(t)))
+        .map(|s| render::prepare_server(s, &toolcat::classify::Classifier::plain()))
         .collect();
     let files: usize = entries.iter().map(|e| 5 + e.tools.len()).sum();
     let mut group = c.benchmark_group("render");
@@ -80,14 +80,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("three_dialects_one_thread", |b| {
         b.iter(|| {
             for e in &entries {
-                let verdict = |tool: &toolcat::model::Tool| {
-                    e.tools
-                        .iter()
-                        .find(|t| std::ptr::eq(t.tool, tool))
-                        .map(|t| t.verdict.clone())
-                        .expect("a tool of the server")
-                };
-                let p = toolcat::policy::for_server(e.server, &verdict, &options);
+                let verdicts: Vec<toolcat::classify::Verdict> =
+                    e.tools.iter().map(|t| t.verdict.clone()).collect();
+                let p = toolcat::policy::for_server(e.server, &verdicts, &options);
                 for d in toolcat::policy::Dialect::ALL {
                     std::hint::black_box(toolcat::policy::render(&p, d));
                 }
@@ -100,9 +95,7 @@ fn bench(c: &mut Criterion) {
     let digests: Vec<ServerDigest> = {
         let mut d: Vec<ServerDigest> = big
             .par_iter()
-            .map(|s| {
-                render::prepare_server(s, &|_, t| toolcat::classify::classify_batch(t)).digest()
-            })
+            .map(|s| render::prepare_server(s, &toolcat::classify::Classifier::plain()).digest())
             .collect();
         d.sort_by(|a, b| a.slug.cmp(&b.slug));
         d

@@ -1,7 +1,7 @@
 //! Command-line interface: argument parsing and one function per command.
 
 use crate::catalog::{self, Catalog};
-use crate::classify::{self, rules, Verdict};
+use crate::classify::{rules, Verdict};
 use crate::config::Config;
 use crate::ingest::{self, Naming};
 use crate::model::{Server, Tool};
@@ -679,20 +679,9 @@ fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> Result<()> {
     Ok(())
 }
 
-/// Classify a tool and apply the configuration's overrides.
-pub fn verdict(config: &Config, server: &Server, tool: &Tool) -> Verdict {
-    let mut v = classify::classify(tool);
-    config.apply(&server.server.slug, &tool.name, &mut v);
-    v
-}
-
-/// [`verdict`] for a run of a server's tools, classified in batches.
-pub fn verdicts(config: &Config, server: &Server, tools: &[Tool]) -> Vec<Verdict> {
-    let mut verdicts = classify::classify_batch(tools);
-    for (v, tool) in verdicts.iter_mut().zip(tools) {
-        config.apply(&server.server.slug, &tool.name, v);
-    }
-    verdicts
+/// A tool's verdict under the configuration.
+fn verdict(config: &Config, server: &Server, tool: &Tool) -> Verdict {
+    crate::classify::Classifier::new(config).verdict(server, tool)
 }
 
 fn warn_unused(config: &Config) {
@@ -1208,14 +1197,14 @@ fn cmd_check(
     } else {
         (read_inputs(dumps, &naming)?, Vec::new())
     };
-    let verdict = |s: &Server, t: &Tool| verdict(config, s, t);
+    let classifier = crate::classify::Classifier::new(config);
     let mut findings = Vec::new();
     for s in &current {
         let before = baseline
             .servers
             .iter()
             .find(|b| b.server.slug == s.server.slug);
-        findings.extend(crate::check::compare(before, s, &verdict));
+        findings.extend(crate::check::compare(before, s, &classifier));
     }
     for (name, error) in &failures {
         findings.push(crate::check::Finding::unreachable(name, error));
@@ -1262,12 +1251,12 @@ fn cmd_diff(
     if before.len() == 1 && after.len() == 1 && old.is_file() && new.is_file() {
         after[0].server.slug.clone_from(&before[0].server.slug);
     }
-    let verdict = |s: &Server, t: &Tool| verdict(config, s, t);
+    let classifier = crate::classify::Classifier::new(config);
     let mut findings = Vec::new();
     let mut servers = Vec::new();
     for s in &after {
         let b = before.iter().find(|b| b.server.slug == s.server.slug);
-        findings.extend(crate::check::compare(b, s, &verdict));
+        findings.extend(crate::check::compare(b, s, &classifier));
         servers.push(s.server.slug.clone());
     }
     for b in before
@@ -1278,7 +1267,7 @@ fn cmd_diff(
             server: b.server.clone(),
             tools: Vec::new(),
         };
-        findings.extend(crate::check::compare(Some(b), &empty, &verdict));
+        findings.extend(crate::check::compare(Some(b), &empty, &classifier));
         servers.push(b.server.slug.clone());
     }
     apply_ignores(config, &mut findings);
@@ -1345,7 +1334,8 @@ fn cmd_policy(
 ) -> Result<u8> {
     let catalog = catalog::load(catalog_dir)?;
     let policy_of = |s: &Server| {
-        let p = crate::policy::for_server(s, &|t| verdict(config, s, t), opts);
+        let verdicts = crate::classify::Classifier::new(config).verdicts(s, &s.tools);
+        let p = crate::policy::for_server(s, &verdicts, opts);
         crate::policy::render(&p, dialect)
     };
     if all {

@@ -334,7 +334,7 @@ impl<'a> Builder<'a> {
 
     /// A server's files and digest.
     fn server(&self, server: &Server) -> Result<(Vec<render::File>, ServerDigest)> {
-        let entry = render::prepare_server(server, &|s, t| crate::cli::verdicts(self.config, s, t));
+        let entry = render::prepare_server(server, &crate::classify::Classifier::new(self.config));
         let files = self.renderer().server_files(&entry)?;
         Ok((files, entry.digest()))
     }
@@ -824,7 +824,7 @@ pub fn render_site(
     config: &Config,
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {
-    let entries = render::prepare(catalog, &|s, t| crate::cli::verdicts(config, s, t));
+    let entries = render::prepare(catalog, &crate::classify::Classifier::new(config));
     render::site(&entries, &site_settings(config)?, templates)
 }
 

@@ -17,7 +17,7 @@ fuzz_target!(|text: &str| {
     }
     let p = toolcat::policy::for_server(
         &server,
-        &|t| toolcat::classify::classify(t),
+        &toolcat::classify::classify_batch(&server.tools),
         &toolcat::policy::Options::default(),
     );
     let yaml = toolcat::policy::render(&p, toolcat::policy::Dialect::Intercept);

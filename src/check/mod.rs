@@ -146,12 +146,14 @@ impl Finding {
     }
 }
 
-/// Classify with the overrides of the configuration.
-pub type Classifier<'a> = dyn Fn(&Server, &Tool) -> Verdict + 'a;
-
 /// Compare a server as reviewed (`before`, `None` for a server new to the catalogue) with
-/// what it lists now.
-pub fn compare(before: Option<&Server>, after: &Server, verdict: &Classifier<'_>) -> Vec<Finding> {
+/// what it lists now; verdicts come from `classifier`.
+pub fn compare(
+    before: Option<&Server>,
+    after: &Server,
+    classifier: &crate::classify::Classifier<'_>,
+) -> Vec<Finding> {
+    let verdict = |s: &Server, t: &Tool| classifier.verdict(s, t);
     let slug = after.server.slug.as_str();
     let index = |s: &Server| -> BTreeMap<String, Tool> {
         let mut m = BTreeMap::new();

@@ -323,6 +323,47 @@ pub fn classify_batch<T: Borrow<Tool>>(tools: &[T]) -> Vec<Verdict> {
     out
 }
 
+/// The classifier under a configuration: verdicts with the overrides of `toolcat.toml`
+/// applied. The commands, the site, policies, `check` and `eval` all take their verdicts
+/// from here.
+#[derive(Clone, Copy)]
+pub struct Classifier<'c> {
+    config: &'c crate::config::Config,
+}
+
+impl<'c> Classifier<'c> {
+    pub fn new(config: &'c crate::config::Config) -> Self {
+        Classifier { config }
+    }
+
+    /// A tool's verdict, overrides applied.
+    pub fn verdict(&self, server: &crate::model::Server, tool: &Tool) -> Verdict {
+        let mut v = classify(tool);
+        self.config.apply(&server.server.slug, &tool.name, &mut v);
+        v
+    }
+
+    /// [`Classifier::verdict`] for a run of a server's tools, in order, classified in
+    /// batches.
+    pub fn verdicts(&self, server: &crate::model::Server, tools: &[Tool]) -> Vec<Verdict> {
+        let mut verdicts = classify_batch(tools);
+        for (v, tool) in verdicts.iter_mut().zip(tools) {
+            self.config.apply(&server.server.slug, &tool.name, v);
+        }
+        verdicts
+    }
+}
+
+impl Classifier<'static> {
+    /// The classifier with no configuration: the verdicts of [`classify`].
+    pub fn plain() -> Self {
+        static NONE: OnceLock<crate::config::Config> = OnceLock::new();
+        Classifier {
+            config: NONE.get_or_init(crate::config::Config::default),
+        }
+    }
+}
+
 fn vote_rules() -> impl Iterator<Item = &'static &'static rules::Rule> {
     rules::RULES
         .iter()

@@ -550,25 +550,21 @@ pub fn one_line(text: &str, max: usize) -> String {
     out
 }
 
-/// The policy of a server: `verdict` gives each tool's verdict (overrides applied).
-pub fn for_server(
-    server: &Server,
-    verdict: &dyn Fn(&Tool) -> Verdict,
-    opts: &Options,
-) -> ServerPolicy {
+/// The policy of a server, from the verdicts of its tools (`verdicts[i]` is the verdict of
+/// `server.tools[i]`, overrides applied: see [`crate::classify::Classifier::verdicts`]).
+pub fn for_server(server: &Server, verdicts: &[Verdict], opts: &Options) -> ServerPolicy {
+    debug_assert_eq!(server.tools.len(), verdicts.len());
     let mut tools: Vec<ToolPolicy> = server
         .tools
         .iter()
-        .map(|t| {
-            let v = verdict(t);
-            ToolPolicy {
-                name: t.name.clone(),
-                category: v.category,
-                risk: v.risk,
-                reason: reason(&v),
-                decision: decide(t, &v, opts),
-                needs_review: v.needs_review,
-            }
+        .zip(verdicts)
+        .map(|(t, v)| ToolPolicy {
+            name: t.name.clone(),
+            category: v.category,
+            risk: v.risk,
+            reason: reason(v),
+            decision: decide(t, v, opts),
+            needs_review: v.needs_review,
         })
         .collect();
     tools.sort_by(|a, b| a.name.cmp(&b.name));

@@ -313,12 +313,12 @@ fn rule_bits(codes: &[&str]) -> u64 {
         .fold(0, |bits, i| bits | 1 << i)
 }
 
-/// Verdicts for a run of a server's tools, in their order: see [`crate::cli::verdicts`].
-pub type Verdicts<'f> = dyn Fn(&Server, &[Tool]) -> Vec<Verdict> + Sync + 'f;
-
 /// Slugs, verdicts and summaries of one server's tools (computed in parallel; tools are
 /// classified [`crate::classify::BATCH`] at a time).
-pub fn prepare_server<'a>(server: &'a Server, verdicts: &Verdicts<'_>) -> ServerEntry<'a> {
+pub fn prepare_server<'a>(
+    server: &'a Server,
+    classifier: &crate::classify::Classifier<'_>,
+) -> ServerEntry<'a> {
     let fps: Vec<String> = server.tools.iter().map(Tool::fingerprint).collect();
     let keys: Vec<(&str, &str)> = server
         .tools
@@ -330,7 +330,7 @@ pub fn prepare_server<'a>(server: &'a Server, verdicts: &Verdicts<'_>) -> Server
     let verdicts: Vec<Verdict> = server
         .tools
         .par_chunks(crate::classify::BATCH)
-        .flat_map_iter(|run| verdicts(server, run))
+        .flat_map_iter(|run| classifier.verdicts(server, run))
         .collect();
     debug_assert_eq!(verdicts.len(), server.tools.len(), "one verdict a tool");
     let tools = server
@@ -351,11 +351,14 @@ pub fn prepare_server<'a>(server: &'a Server, verdicts: &Verdicts<'_>) -> Server
 }
 
 /// Slugs, verdicts and summaries for the whole catalogue (computed in parallel).
-pub fn prepare<'a>(catalog: &'a Catalog, verdicts: &Verdicts<'_>) -> Vec<ServerEntry<'a>> {
+pub fn prepare<'a>(
+    catalog: &'a Catalog,
+    classifier: &crate::classify::Classifier<'_>,
+) -> Vec<ServerEntry<'a>> {
     catalog
         .servers
         .par_iter()
-        .map(|server| prepare_server(server, verdicts))
+        .map(|server| prepare_server(server, classifier))
         .collect()
 }
 

@@ -465,13 +465,18 @@ impl<'r> Renderer<'r> {
 
     /// A server's page and policies, and the page and JSON file of each of its tools.
     pub fn server_files(&self, e: &ServerEntry<'_>) -> Result<Vec<File>> {
-        let verdict_of = |tool: &Tool| {
-            e.tools
-                .iter()
-                .find(|t| std::ptr::eq(t.tool, tool))
-                .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
-        };
-        let policy = policy::for_server(e.server, &verdict_of, &self.settings.policy);
+        let verdicts: Vec<crate::classify::Verdict> = e
+            .server
+            .tools
+            .iter()
+            .map(|tool| {
+                e.tools
+                    .iter()
+                    .find(|t| std::ptr::eq(t.tool, tool))
+                    .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
+            })
+            .collect();
+        let policy = policy::for_server(e.server, &verdicts, &self.settings.policy);
         let mut files = Vec::with_capacity(5 + e.tools.len());
         files.push(self.server_page(e)?);
         for d in Dialect::ALL {

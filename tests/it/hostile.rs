@@ -378,7 +378,7 @@ proptest::proptest! {
         let templates = render::Templates::default();
         let tera = templates.engine().expect("the built-in templates load");
         let renderer = pages::Renderer::new(&tera, &settings);
-        let entry = render::prepare_server(&server, &|_, t| toolcat::classify::classify_batch(t));
+        let entry = render::prepare_server(&server, &toolcat::classify::Classifier::plain());
         let files = renderer.server_files(&entry).expect("a hostile server renders");
         let again = renderer.server_files(&entry).expect("a hostile server renders");
         proptest::prop_assert_eq!(&files, &again);

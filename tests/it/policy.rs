@@ -2,6 +2,7 @@
 
 use crate::common::{bundled_catalog, stderr, stdout, toolcat};
 use proptest::prelude::*;
+use toolcat::classify::Classifier;
 use toolcat::config::Config;
 use toolcat::model::Category;
 use toolcat::policy::yaml::{self, Node};
@@ -17,7 +18,10 @@ fn policies(profile: &str) -> Vec<ServerPolicy> {
     catalog
         .servers
         .iter()
-        .map(|s| policy::for_server(s, &|t| toolcat::cli::verdict(&config, s, t), &opts))
+        .map(|s| {
+            let verdicts = Classifier::new(&config).verdicts(s, &s.tools);
+            policy::for_server(s, &verdicts, &opts)
+        })
         .collect()
 }
 
@@ -330,11 +334,8 @@ fn hostile_names_stay_exact_and_cannot_break_a_policy_file() {
             profile: Profile::builtin(profile).unwrap(),
             ..Options::default()
         };
-        let p = policy::for_server(
-            server,
-            &|t| toolcat::cli::verdict(&config, server, t),
-            &opts,
-        );
+        let verdicts = Classifier::new(&config).verdicts(server, &server.tools);
+        let p = policy::for_server(server, &verdicts, &opts);
         let yaml = policy::render(&p, Dialect::Intercept);
         assert!(check(&yaml).is_empty(), "{:#?}\n{yaml}", check(&yaml));
         assert!(!yaml.contains('\u{202e}'), "bidi characters are escaped");
@@ -385,11 +386,8 @@ fn names_of_any_character_survive_every_dialect_and_its_reader() {
     )
     .unwrap();
     let config = Config::default();
-    let p = policy::for_server(
-        &server,
-        &|t| toolcat::cli::verdict(&config, &server, t),
-        &Options::default(),
-    );
+    let verdicts = Classifier::new(&config).verdicts(&server, &server.tools);
+    let p = policy::for_server(&server, &verdicts, &Options::default());
     let yaml = policy::render(&p, Dialect::Intercept);
     assert!(check(&yaml).is_empty(), "{:#?}\n{yaml}", check(&yaml));
     assert!(yaml.contains("\\U000E0041"), "{yaml}");
