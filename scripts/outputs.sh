@@ -24,6 +24,10 @@ done
 for id in stripe-mcp/create_refund mcp-server-git/git_reset netlify-mcp/netlify-project-services-updater; do
   "$bin" explain "$id" --catalog catalog >"$out/explain.$(echo "$id" | tr / _).txt"
 done
+"$bin" --help >"$out/help.txt"
+for c in ingest build classify explain eval rules check diff policy init-templates; do
+  "$bin" "$c" --help >"$out/help.$c.txt"
+done
 "$bin" rules >"$out/rules.txt"
 "$bin" rules TC007 >"$out/rules.TC007.txt"
 for d in intercept gateway claude-code; do
