@@ -185,3 +185,40 @@ pub fn compare(old: &[Tool], new: &[Tool]) -> Change {
         .collect();
     change
 }
+
+/// Where each server's catalogue file starts, and the line of each tool's entry in it
+/// (found by its `"name": ` line), for reports that point into the catalogue.
+pub fn tool_locations(
+    dir: &Path,
+    servers: &[&Server],
+) -> std::collections::BTreeMap<(String, Option<String>), crate::check::report::Location> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in servers {
+        let path = server_path(dir, &s.server.slug);
+        let file = path.display().to_string();
+        out.insert(
+            (s.server.slug.clone(), None),
+            crate::check::report::Location {
+                file: file.clone(),
+                line: 1,
+            },
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            let Some(rest) = line.trim_start().strip_prefix("\"name\": ") else {
+                continue;
+            };
+            if let Ok(name) = serde_json::from_str::<String>(rest.trim_end_matches(',')) {
+                out.entry((s.server.slug.clone(), Some(name))).or_insert(
+                    crate::check::report::Location {
+                        file: file.clone(),
+                        line: i + 1,
+                    },
+                );
+            }
+        }
+    }
+    out
+}

@@ -322,3 +322,54 @@ impl Report {
         s
     }
 }
+
+/// How the verdicts of tools declaring `readOnlyHint: true` came out.
+pub fn annotation_agreement(
+    catalog: &crate::catalog::Catalog,
+    classifier: &crate::classify::Classifier<'_>,
+) -> String {
+    let (mut declared, mut read, mut explained, mut without_evidence) = (0, 0, 0, 0);
+    let mut exceptions = Vec::new();
+    for server in &catalog.servers {
+        for tool in &server.tools {
+            let v = classifier.verdict(server, tool);
+            without_evidence += usize::from(v.evidence.is_empty());
+            let claims = tool
+                .annotations
+                .as_ref()
+                .and_then(crate::model::Annotations::read_only);
+            if claims != Some(true) {
+                continue;
+            }
+            declared += 1;
+            if v.category == crate::model::Category::Read {
+                read += 1;
+            } else {
+                let found = !v.findings.is_empty();
+                explained += usize::from(found);
+                exceptions.push(format!(
+                    "  {}/{} -> {}{}",
+                    server.server.slug,
+                    crate::markdown::visible(&tool.name),
+                    v.category,
+                    if found {
+                        " (contradiction finding)"
+                    } else {
+                        " (NO finding)"
+                    }
+                ));
+            }
+        }
+    }
+    let pct = if declared == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(read) / f64::from(declared)
+    };
+    format!(
+        "declared readOnlyHint: true: {declared}; classified read: {read} ({pct:.2}%); \
+         exceptions with a contradiction finding: {explained} of {}\n{}\nverdicts without evidence: {without_evidence}",
+        declared - read,
+        exceptions.join("\n")
+    )
+}

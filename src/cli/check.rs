@@ -1,0 +1,130 @@
+//! `toolcat check`: what servers expose now against the reviewed catalogue; the CI gate.
+
+use super::common::{folder_of, read_inputs, refuse_catalog_folder, write_ingested};
+use super::live::{list_live, LiveArgs};
+use super::report::{
+    apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
+    ReportOutput,
+};
+use crate::catalog;
+use crate::config::Config;
+use crate::ingest::Naming;
+use crate::model::Server;
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Saved tools/list answers or server files to compare.
+    #[arg(value_name = "DUMP")]
+    pub paths: Vec<PathBuf>,
+    /// The reviewed catalogue.
+    #[arg(long, default_value = "catalog", value_name = "DIR")]
+    pub catalog: PathBuf,
+    /// The catalogued server a dump is compared with, when the dump does not say.
+    #[arg(long, alias = "name", value_name = "NAME")]
+    pub server: Option<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// How to write the output.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::check::report::Format,
+    /// Fail on findings at or above: low, medium, high, critical, any or none.
+    #[arg(long, default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Unreachable servers are reported but do not make the exit status 3.
+    #[arg(long)]
+    pub allow_unreachable: bool,
+    /// Accept the current state into the catalogue after reporting.
+    #[arg(long)]
+    pub update: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the same findings in another format, from this one run: FORMAT=FILE
+    /// (`-` for standard output); repeatable, e.g. `--report sarif=toolcat.sarif
+    /// --report markdown=toolcat.md`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportOutput>,
+}
+
+pub fn run(args: Args, config: &Config) -> Result<u8> {
+    check(
+        &args.paths,
+        &args.catalog,
+        args.server,
+        &args.live,
+        &CheckOptions {
+            outputs: outputs(args.format, args.output, args.reports),
+            fail_on: args.fail_on,
+            allow_unreachable: args.allow_unreachable,
+            update: args.update,
+        },
+        config,
+    )
+}
+
+struct CheckOptions {
+    /// Every report to write: `--format`/`--output`, then each `--report`.
+    outputs: Vec<ReportOutput>,
+    fail_on: FailOn,
+    allow_unreachable: bool,
+    update: bool,
+}
+
+fn check(
+    dumps: &[PathBuf],
+    catalog_dir: &Path,
+    server: Option<String>,
+    live: &LiveArgs,
+    opts: &CheckOptions,
+    config: &Config,
+) -> Result<u8> {
+    if dumps.is_empty() && !live.any() {
+        bail!("nothing to check: give dumps, or --stdio, --url or --mcp-config");
+    }
+    for path in opts.outputs.iter().filter_map(|o| o.file.as_ref()) {
+        refuse_catalog_folder(folder_of(path), catalog_dir, "--output")?;
+    }
+    let baseline = catalog::load(catalog_dir)?;
+    let naming = Naming {
+        server,
+        package: None,
+    };
+    let (current, failures) = if live.any() {
+        list_live(live, &naming)?
+    } else {
+        (read_inputs(dumps, &naming)?, Vec::new())
+    };
+    let classifier = crate::classify::Classifier::new(config);
+    let mut findings = Vec::new();
+    for s in &current {
+        let before = baseline
+            .servers
+            .iter()
+            .find(|b| b.server.slug == s.server.slug);
+        findings.extend(crate::check::compare(before, s, &classifier));
+    }
+    for (name, error) in &failures {
+        findings.push(crate::check::Finding::unreachable(name, error));
+    }
+    apply_ignores(config, &mut findings);
+    let mut servers: Vec<String> = current.iter().map(|s| s.server.slug.clone()).collect();
+    servers.extend(failures.iter().map(|f| f.0.clone()));
+    servers.sort();
+    let located: Vec<&Server> = baseline.servers.iter().collect();
+    let report = crate::check::report::Report {
+        findings,
+        servers,
+        locations: crate::catalog::tool_locations(catalog_dir, &located),
+    };
+    emit_reports(&report, &opts.outputs)?;
+    if opts.update {
+        write_ingested(&current, catalog_dir, false)?;
+    }
+    let unreachable = !failures.is_empty() && !opts.allow_unreachable;
+    if opts.update && !unreachable {
+        return Ok(0);
+    }
+    Ok(exit_status(&report.findings, opts.fail_on, unreachable))
+}

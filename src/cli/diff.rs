@@ -1,0 +1,94 @@
+//! `toolcat diff`: any two catalogues, catalogue files or dumps, compared as `check` does.
+
+use super::common::read_inputs;
+use super::report::{
+    apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
+    ReportOutput,
+};
+use crate::catalog;
+use crate::config::Config;
+use crate::ingest::Naming;
+use crate::model::Server;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The state before: a catalogue directory, a catalogue file or a dump.
+    pub old: PathBuf,
+    /// The state after, of the same kind.
+    pub new: PathBuf,
+    /// How to write the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::check::report::Format,
+    /// Fail on findings at or above: low, medium, high, critical, any or none.
+    #[arg(long, default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the same findings in another format: FORMAT=FILE, as for `check`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportOutput>,
+}
+
+pub fn run(args: Args, config: &Config) -> Result<u8> {
+    diff(
+        &args.old,
+        &args.new,
+        &outputs(args.format, args.output, args.reports),
+        args.fail_on,
+        config,
+    )
+}
+
+/// Servers from a catalogue directory, a catalogue file or a dump.
+fn servers_at(path: &Path) -> Result<Vec<Server>> {
+    if path.is_dir() && catalog::load(path).is_ok() {
+        return Ok(catalog::load(path)?.servers);
+    }
+    read_inputs(&[path.to_path_buf()], &Naming::default())
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    outputs: &[ReportOutput],
+    fail_on: FailOn,
+    config: &Config,
+) -> Result<u8> {
+    let before = servers_at(old)?;
+    let mut after = servers_at(new)?;
+    // Two single files name the same server whatever their stems.
+    if before.len() == 1 && after.len() == 1 && old.is_file() && new.is_file() {
+        after[0].server.slug.clone_from(&before[0].server.slug);
+    }
+    let classifier = crate::classify::Classifier::new(config);
+    let mut findings = Vec::new();
+    let mut servers = Vec::new();
+    for s in &after {
+        let b = before.iter().find(|b| b.server.slug == s.server.slug);
+        findings.extend(crate::check::compare(b, s, &classifier));
+        servers.push(s.server.slug.clone());
+    }
+    for b in before
+        .iter()
+        .filter(|b| !after.iter().any(|a| a.server.slug == b.server.slug))
+    {
+        let empty = Server {
+            server: b.server.clone(),
+            tools: Vec::new(),
+        };
+        findings.extend(crate::check::compare(Some(b), &empty, &classifier));
+        servers.push(b.server.slug.clone());
+    }
+    apply_ignores(config, &mut findings);
+    servers.sort();
+    let report = crate::check::report::Report {
+        findings,
+        servers,
+        locations: std::collections::BTreeMap::new(),
+    };
+    emit_reports(&report, outputs)?;
+    Ok(exit_status(&report.findings, fail_on, false))
+}

@@ -1,0 +1,120 @@
+//! The reports of `check` and `diff`: their formats and files, the `--fail-on` threshold
+//! and the exit status.
+
+use crate::config::Config;
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The `--fail-on` threshold: fail on findings at or above a severity, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailOn(pub Option<crate::model::Risk>);
+
+/// `--fail-on`: a severity (case-insensitive), `any` (= low) or `none`.
+pub(super) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "none" => Ok(FailOn(None)),
+        "any" => Ok(FailOn(Some(crate::model::Risk::Low))),
+        other => other
+            .parse::<crate::model::Risk>()
+            .map(|r| FailOn(Some(r)))
+            .map_err(|_| format!("`{s}`: expected low, medium, high, critical, any or none")),
+    }
+}
+
+/// A report's format and its file (`None`: standard output).
+#[derive(Debug, Clone)]
+pub struct ReportOutput {
+    pub(super) format: crate::check::report::Format,
+    pub(super) file: Option<PathBuf>,
+}
+
+/// `FORMAT=FILE`, `-` for standard output.
+pub(super) fn parse_report(s: &str) -> std::result::Result<ReportOutput, String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, got `{s}`"))?;
+    let format = <crate::check::report::Format as clap::ValueEnum>::from_str(format, true)
+        .map_err(|_| format!("unknown format `{format}` (text, json, sarif, markdown, github)"))?;
+    if file.is_empty() {
+        return Err(format!(
+            "no file after `{format:?}=`; use `-` for standard output"
+        ));
+    }
+    Ok(ReportOutput {
+        format,
+        file: (file != "-").then(|| PathBuf::from(file)),
+    })
+}
+
+pub(super) fn outputs(
+    format: crate::check::report::Format,
+    output: Option<PathBuf>,
+    reports: Vec<ReportOutput>,
+) -> Vec<ReportOutput> {
+    std::iter::once(ReportOutput {
+        format,
+        file: output,
+    })
+    .chain(reports)
+    .collect()
+}
+
+/// Write the report in every format asked for, from the one run.
+pub(super) fn emit_reports(
+    report: &crate::check::report::Report,
+    outputs: &[ReportOutput],
+) -> Result<()> {
+    outputs
+        .iter()
+        .try_for_each(|o| emit_report(report, o.format, o.file.as_deref()))
+}
+
+pub(super) fn emit_report(
+    report: &crate::check::report::Report,
+    format: crate::check::report::Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let color = output.is_none()
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let text = report.render(format, color);
+    if let Some(path) = output {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        return crate::write::write_file_atomic(path, text.as_bytes());
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Mark findings that `[[check.ignore]]` covers; warn about ignores that matched nothing.
+pub(super) fn apply_ignores(config: &Config, findings: &mut [crate::check::Finding]) {
+    for f in findings.iter_mut() {
+        if let Some(reason) = config.ignore_reason(f.code, &f.server, f.tool.as_deref()) {
+            f.ignored = Some(reason);
+        }
+    }
+    for w in config.unused_ignores() {
+        eprintln!("warning: {w}");
+    }
+}
+
+pub(super) fn exit_status(
+    findings: &[crate::check::Finding],
+    fail_on: FailOn,
+    unreachable: bool,
+) -> u8 {
+    if unreachable {
+        return 3;
+    }
+    let failing = fail_on.0.is_some_and(|t| {
+        findings
+            .iter()
+            .any(|f| f.ignored.is_none() && f.severity >= t)
+    });
+    u8::from(failing)
+}
