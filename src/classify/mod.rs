@@ -12,6 +12,7 @@ pub mod lexicon;
 pub mod phrases;
 pub mod rules;
 pub mod text;
+mod verbs;
 
 use crate::model::{Category, Risk, Tool};
 use crate::schema::{self, Params};
@@ -191,13 +192,13 @@ impl<'a> Ctx<'a> {
     fn read_name(&mut self) {
         self.name_tokens = text::name_tokens(&self.tool.name);
         self.name_lex = self.name_tokens.iter().map(|t| lexicon::verb(t)).collect();
-        self.name_verbs = rules::name_verbs(&self.name_tokens, &self.name_lex);
-        self.name_primary = rules::primary_of(&self.name_tokens, &self.name_verbs);
+        self.name_verbs = verbs::name_verbs(&self.name_tokens, &self.name_lex);
+        self.name_primary = verbs::primary_of(&self.name_tokens, &self.name_verbs);
     }
 
     fn read_sentence(&mut self) {
         self.sentence = text::first_sentence(self.description);
-        self.lead = rules::leading_verbs(self.sentence);
+        self.lead = verbs::leading_verbs(self.sentence);
     }
 
     /// The hits of one registered phrase list, by position.
