@@ -119,7 +119,7 @@ fn marker_identity(out: &Path) -> Option<String> {
 }
 
 /// Version of the state's format.
-const STATE_FORMAT: u32 = 3;
+const STATE_FORMAT: u32 = 4;
 
 /// The state's file that makes the others valid, written last and removed first.
 const STATE_HEADER: &str = "header.json";

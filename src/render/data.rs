@@ -386,7 +386,7 @@ mod tests {
             slug: "t".into(),
             category,
             risk,
-            rules: 0,
+            rules: crate::classify::rules::RuleSet::default(),
             summary: String::new(),
             needs_review: false,
         };

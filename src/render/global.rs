@@ -150,7 +150,7 @@ struct Facts {
     /// The length of its search result row.
     row: u32,
     /// The rules that fired ([`ToolDigest::rules`]).
-    rules: u64,
+    rules: rules::RuleSet,
 }
 
 /// A tool by the index of its server and its index in the server.
@@ -247,10 +247,7 @@ impl<'g> Shared<'g> {
         // The tools each rule fired on, in rank order, by the rule's bit.
         let mut by_rule: Vec<Vec<At>> = vec![Vec::new(); rules::RULES.len()];
         for at in &ranked {
-            let mut bits = rule_bits[first[at.0 as usize] + at.1 as usize];
-            while bits != 0 {
-                let i = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
+            for i in rule_bits[first[at.0 as usize] + at.1 as usize].indexes() {
                 if let Some(tools) = by_rule.get_mut(i) {
                     tools.push(*at);
                 }
@@ -786,7 +783,7 @@ fn tool_key(buf: &mut Vec<u8>, s: &ServerDigest, t: &ToolDigest) -> u128 {
     ] {
         field(f);
     }
-    buf.extend_from_slice(&t.rules.to_le_bytes());
+    buf.extend(t.rules.bytes());
     xxhash_rust::xxh3::xxh3_128(buf)
 }
 

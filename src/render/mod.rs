@@ -246,7 +246,7 @@ impl ServerEntry<'_> {
                     slug: t.slug.clone(),
                     category: t.verdict.category,
                     risk: t.verdict.risk,
-                    rules: rule_bits(&t.verdict.rules),
+                    rules: crate::classify::rules::RuleSet::of(&t.verdict.rules),
                     summary: t.summary.clone(),
                     needs_review: t.verdict.needs_review,
                 })
@@ -292,25 +292,12 @@ pub struct ToolDigest {
     pub slug: String,
     pub category: Category,
     pub risk: Risk,
-    /// The rules that fired: bit `i` for `rules::RULES[i]`.
-    pub rules: u64,
+    /// The rules that fired.
+    pub rules: crate::classify::rules::RuleSet,
     pub summary: String,
     /// The verdict awaits a person's review.
     #[serde(default)]
     pub needs_review: bool,
-}
-
-/// The bits of [`ToolDigest::rules`] for rule codes.
-fn rule_bits(codes: &[&str]) -> u64 {
-    const _: () = assert!(crate::classify::rules::RULES.len() <= 64);
-    codes
-        .iter()
-        .filter_map(|code| {
-            crate::classify::rules::RULES
-                .iter()
-                .position(|r| r.code == *code)
-        })
-        .fold(0, |bits, i| bits | 1 << i)
 }
 
 /// Slugs, verdicts and summaries of one server's tools (computed in parallel; tools are

@@ -545,7 +545,7 @@ mod tests {
             slug: "x".into(),
             category: crate::model::Category::Read,
             risk: crate::model::Risk::Low,
-            rules: 0,
+            rules: crate::classify::rules::RuleSet::default(),
             summary: "é".repeat(200),
             needs_review: false,
         };
@@ -572,7 +572,7 @@ mod tests {
                     slug: t.to_lowercase(),
                     category: crate::model::Category::Read,
                     risk: crate::model::Risk::Low,
-                    rules: 0,
+                    rules: crate::classify::rules::RuleSet::default(),
                     summary: String::new(),
                     needs_review: false,
                 })

@@ -180,6 +180,46 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &money::PAYMENT_WORDING,
 ];
 
+/// A set of rules of [`RULES`] (those that fired on a tool): a bit a rule, in as many
+/// 64-bit words as the registry needs, so a new rule never outgrows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RuleSet([u64; RuleSet::WORDS]);
+
+impl RuleSet {
+    /// Words for every rule of the registry.
+    pub const WORDS: usize = RULES.len().div_ceil(64);
+
+    /// The set of the rules with these codes (unknown codes are left out).
+    pub fn of(codes: &[&str]) -> Self {
+        let mut set = RuleSet::default();
+        for code in codes {
+            if let Some(i) = RULES.iter().position(|r| r.code == *code) {
+                set.0[i / 64] |= 1 << (i % 64);
+            }
+        }
+        set
+    }
+
+    /// The indexes into [`RULES`] of the rules in the set, in order.
+    pub fn indexes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + i
+                })
+            })
+        })
+    }
+
+    /// The set as bytes, for keys that hash what a file is made from.
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.iter().flat_map(|w| w.to_le_bytes())
+    }
+}
+
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
@@ -366,4 +406,25 @@ fn param_index_where<'a>(
         .iter()
         .zip(&ctx.param_keys)
         .position(|(p, k)| pred(k, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule of the registry has its bit, whatever the registry's size.
+    #[test]
+    fn a_rule_set_holds_every_rule_and_gives_them_back_in_order() {
+        assert!(RuleSet::WORDS * 64 >= RULES.len());
+        let all: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let set = RuleSet::of(&all);
+        assert_eq!(
+            set.indexes().collect::<Vec<_>>(),
+            (0..RULES.len()).collect::<Vec<_>>()
+        );
+        let some = RuleSet::of(&[RULES[RULES.len() - 1].code, "TC999", RULES[0].code]);
+        assert_eq!(some.indexes().collect::<Vec<_>>(), [0, RULES.len() - 1]);
+        assert_eq!(RuleSet::of(&[]).indexes().count(), 0);
+        assert_eq!(some.bytes().count(), RuleSet::WORDS * 8);
+    }
 }
