@@ -350,7 +350,7 @@ pub fn annotation_agreement(
                 exceptions.push(format!(
                     "  {}/{} -> {}{}",
                     server.server.slug,
-                    crate::markdown::visible(&tool.name),
+                    crate::untrusted::visible(&tool.name),
                     v.category,
                     if found {
                         " (contradiction finding)"

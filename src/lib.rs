@@ -23,4 +23,5 @@ pub mod schema;
 pub mod site;
 pub mod slug;
 pub mod synth;
+pub mod untrusted;
 pub mod write;

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             }
             // An error may quote a definition or a server's answer: its control characters
             // are shown, not sent to the terminal.
-            eprintln!("error: {}", toolcat::markdown::visible(&format!("{e:#}")));
+            eprintln!("error: {}", toolcat::untrusted::visible(&format!("{e:#}")));
             if toolcat::interrupt::is_interrupted(&e) {
                 // The shells' status for a program ended by SIGINT.
                 return ExitCode::from(130);

@@ -105,7 +105,7 @@ fuzz_target!(|text: &str| {
         }
     }
     assert!(
-        toolcat::markdown::find_invisible(&html).is_none(),
+        toolcat::untrusted::find_invisible(&html).is_none(),
         "invisible characters are shown"
     );
     let _ = toolcat::markdown::summary(text, 200);

@@ -140,7 +140,7 @@ impl Finding {
             None,
             format!(
                 "could not list its tools: {}",
-                crate::policy::one_line(error, 300)
+                crate::untrusted::one_line(error, 300)
             ),
         )
     }
@@ -366,8 +366,8 @@ pub fn field_changes(old: &Tool, new: &Tool) -> Vec<FieldChange> {
                 pointer: None,
                 change: format!(
                     "{} → {}",
-                    crate::policy::one_line(a.unwrap_or("(none)"), 80),
-                    crate::policy::one_line(b.unwrap_or("(none)"), 80)
+                    crate::untrusted::one_line(a.unwrap_or("(none)"), 80),
+                    crate::untrusted::one_line(b.unwrap_or("(none)"), 80)
                 ),
                 breaking: false,
             });

@@ -3,9 +3,9 @@
 //! workflow annotations.
 
 use super::{Finding, Kind};
-use crate::markdown::visible;
 use crate::model::Risk;
 use crate::policy::counted;
+use crate::untrusted::visible;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -172,7 +172,7 @@ impl Report {
         });
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        crate::markdown::escape_invisible(&text).into_owned()
+        crate::untrusted::escape_invisible(&text).into_owned()
     }
 
     /// SARIF 2.1.0 for GitHub code scanning. Code scanning shows a result with the
@@ -218,7 +218,7 @@ impl Report {
         });
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        crate::markdown::escape_invisible(&text).into_owned()
+        crate::untrusted::escape_invisible(&text).into_owned()
     }
 
     fn sarif_result(&self, f: &Finding) -> Value {
@@ -393,7 +393,7 @@ fn security_severity(r: Risk) -> &'static str {
 
 /// Text from a definition inside Markdown: one line, no markup.
 fn md(s: &str) -> String {
-    crate::policy::one_line(s, 300)
+    crate::untrusted::one_line(s, 300)
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -404,7 +404,7 @@ fn md(s: &str) -> String {
 /// nothing in it (links, images, mentions, issue references, HTML) is acted on. A backtick
 /// cannot close the span: it is written as `'`.
 fn code(s: &str) -> String {
-    let line = crate::policy::one_line(s, 300).replace('`', "'");
+    let line = crate::untrusted::one_line(s, 300).replace('`', "'");
     if line.trim().is_empty() {
         "` `".to_string()
     } else {

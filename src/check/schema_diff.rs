@@ -32,7 +32,7 @@ pub fn diff_values(old: &Value, new: &Value) -> Vec<Change> {
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    crate::policy::one_line(&s, 60)
+    crate::untrusted::one_line(&s, 60)
 }
 
 fn push(out: &mut Vec<Change>, pointer: &str, change: String, breaking: bool) {

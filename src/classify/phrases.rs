@@ -150,7 +150,7 @@ fn tabulate(
     // which goes on as the start does but counts as a match: the walk stops there and
     // looks at the character. Phrases are found exactly as before.
     for &s in &states {
-        for b in (0..=255u8).filter(|&b| crate::markdown::may_start_invisible(b)) {
+        for b in (0..=255u8).filter(|&b| crate::untrusted::may_start_invisible(b)) {
             if dfa.next_state(Anchored::No, s, b) != start {
                 return None;
             }
@@ -165,7 +165,7 @@ fn tabulate(
         .chain(states.iter().copied())
         .collect();
     let next = |s: StateID, b: u8| {
-        if crate::markdown::may_start_invisible(b) {
+        if crate::untrusted::may_start_invisible(b) {
             REVEAL
         } else {
             local[&dfa.next_state(Anchored::No, s, b)]
@@ -230,7 +230,7 @@ pub fn index_of(list: &Phrases) -> Option<usize> {
 }
 
 /// The [`PhraseHit::list`] of the first invisible or direction-changing character of a
-/// text (see [`crate::markdown::is_invisible`]), which [`scan`] reports among the phrases.
+/// text (see [`crate::untrusted::is_invisible`]), which [`scan`] reports among the phrases.
 pub const INVISIBLE: usize = usize::MAX;
 
 /// The local state a byte that may start an invisible character leads to.
@@ -254,7 +254,7 @@ pub fn scan(text: &str, cut: usize) -> Vec<PhraseHit> {
                 // `REVEAL`: the byte before `end` may start an invisible character, and
                 // it starts a character (it is no continuation byte).
                 let at = end - 1;
-                let found = crate::markdown::invisible_at(text, at);
+                let found = crate::untrusted::invisible_at(text, at);
                 if found && invisible.is_none_or(|first| at < first) {
                     invisible = Some(at);
                 }
@@ -572,7 +572,7 @@ mod tests {
             proptest::prop_assert_eq!(scan(&text, text.len()), plain_scan(&text));
         }
 
-        /// The first invisible character is reported where [`crate::markdown::find_invisible`]
+        /// The first invisible character is reported where [`crate::untrusted::find_invisible`]
         /// finds it, by every walk, and the phrases around it are found as without it.
         #[test]
         fn invisible_characters_are_found_in_the_same_pass(
@@ -581,7 +581,7 @@ mod tests {
             let hits = scan(&text, text.len());
             let invisible: Vec<usize> =
                 hits.iter().filter(|h| h.list == INVISIBLE).map(|h| h.start).collect();
-            let expected = crate::markdown::find_invisible(&text);
+            let expected = crate::untrusted::find_invisible(&text);
             proptest::prop_assert_eq!(invisible, expected.into_iter().collect::<Vec<_>>());
             let phrases: Vec<PhraseHit> =
                 hits.into_iter().filter(|h| h.list != INVISIBLE).collect();
@@ -603,7 +603,7 @@ mod tests {
             assert_eq!(hits, plain_scan(d), "{}", tool.name);
             assert_eq!(
                 invisible.map(|h| h.start),
-                crate::markdown::find_invisible(d),
+                crate::untrusted::find_invisible(d),
                 "{}",
                 tool.name
             );

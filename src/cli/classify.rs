@@ -75,7 +75,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
                     tool: &t.name,
                     verdict: v,
                 })?;
-                out.write_all(crate::markdown::escape_invisible(&line).as_bytes())?;
+                out.write_all(crate::untrusted::escape_invisible(&line).as_bytes())?;
                 out.write_all(b"\n")?;
             }
         }
@@ -89,7 +89,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
                 })
                 .collect();
             let text = serde_json::to_string_pretty(&lines)?;
-            out.write_all(crate::markdown::escape_invisible(&text).as_bytes())?;
+            out.write_all(crate::untrusted::escape_invisible(&text).as_bytes())?;
             out.write_all(b"\n")?;
         }
         Format::Text => {
@@ -105,7 +105,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
                 "tool", "category", "risk", "conf", "review"
             )?;
             for (s, t, v) in &rows {
-                let id = crate::markdown::visible(&format!("{}/{}", s.server.slug, t.name));
+                let id = crate::untrusted::visible(&format!("{}/{}", s.server.slug, t.name));
                 writeln!(
                     out,
                     "{id:<width$}  {:<11}  {:<8}  {:>4.2}  {:<6}  {}",

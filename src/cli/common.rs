@@ -44,7 +44,7 @@ pub(super) fn read_inputs(paths: &[PathBuf], naming: &Naming) -> Result<Vec<Serv
         match ingest::read_file(file, naming) {
             Ok((server, diags)) => {
                 for d in diags {
-                    eprintln!("warning: {}", crate::markdown::visible(&d.to_string()));
+                    eprintln!("warning: {}", crate::untrusted::visible(&d.to_string()));
                 }
                 servers.push(server);
             }
@@ -122,7 +122,7 @@ pub(super) fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> R
             ("~", &change.changed),
         ] {
             for n in names {
-                stdout_line(&format!("  {sign} {}", crate::markdown::visible(n)))?;
+                stdout_line(&format!("  {sign} {}", crate::untrusted::visible(n)))?;
             }
         }
     }

@@ -46,9 +46,9 @@ fn eval(files: &[PathBuf], dir: &Path, by_server: bool, config: &Config) -> Resu
             policy_allows,
         })
     });
-    stdout_line(&crate::markdown::visible(&report.text(by_server)))?;
+    stdout_line(&crate::untrusted::visible(&report.text(by_server)))?;
     let classifier = crate::classify::Classifier::new(config);
-    stdout_line(&crate::markdown::visible(
+    stdout_line(&crate::untrusted::visible(
         &crate::eval::annotation_agreement(&catalog, &classifier),
     ))?;
     Ok(0)

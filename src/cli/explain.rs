@@ -45,7 +45,7 @@ fn explain(id: &str, dir: &Path, config: &Config) -> Result<u8> {
 /// The text `toolcat explain` prints.
 pub fn explain_text(server: &Server, tool: &Tool, v: &Verdict) -> String {
     use std::fmt::Write as _;
-    let vis = crate::markdown::visible;
+    let vis = crate::untrusted::visible;
     let mut s = String::new();
     let _ = writeln!(s, "{}/{}", server.server.slug, vis(&tool.name));
     let _ = writeln!(s, "  category:   {}", v.category);

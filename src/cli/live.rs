@@ -183,7 +183,7 @@ fn live_servers(
                 // The transport's errors may quote the URL, a header or an expanded
                 // variable: none of them reaches a log or a report.
                 let e = entry.redact(&format!("{e:#}"));
-                eprintln!("error: server {name}: {}", crate::markdown::visible(&e));
+                eprintln!("error: server {name}: {}", crate::untrusted::visible(&e));
                 failed.push((name, e));
             }
         }

@@ -68,7 +68,7 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
     let problems = crate::policy::check::check(&text);
     for p in &problems {
         // A problem quotes the checked file, which may come from anyone.
-        stdout_line(&crate::markdown::visible(&format!(
+        stdout_line(&crate::untrusted::visible(&format!(
             "{}:{p}",
             file.display()
         )))?;

@@ -43,13 +43,13 @@ pub fn rule_text(r: &rules::Rule) -> String {
     if !r.fires.is_empty() {
         s.push_str("\nFires on:\n");
         for e in r.fires {
-            let _ = writeln!(s, "  {}", crate::markdown::visible(e));
+            let _ = writeln!(s, "  {}", crate::untrusted::visible(e));
         }
     }
     if !r.quiet.is_empty() {
         s.push_str("\nDoes not fire on:\n");
         for e in r.quiet {
-            let _ = writeln!(s, "  {}", crate::markdown::visible(e));
+            let _ = writeln!(s, "  {}", crate::untrusted::visible(e));
         }
     }
     s

@@ -44,5 +44,5 @@ pub fn render(p: &ServerPolicy) -> String {
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
-    crate::markdown::escape_invisible(&text).into_owned()
+    crate::untrusted::escape_invisible(&text).into_owned()
 }

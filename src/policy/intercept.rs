@@ -2,8 +2,9 @@
 //! tool. Every string is written double-quoted with JSON escapes (valid YAML), so no tool
 //! name or reason can change the file's structure. Comments are single lines.
 
-use super::{one_line, quoted, Decision, ServerPolicy, ToolPolicy};
+use super::{Decision, ServerPolicy, ToolPolicy};
 use crate::model::Category;
+use crate::untrusted::{one_line, quoted_yaml as quoted};
 use std::fmt::Write;
 
 /// How long an approval may wait before the call is denied.

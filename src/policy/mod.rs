@@ -507,7 +507,7 @@ fn reason(verdict: &Verdict) -> String {
     if verdict.needs_review {
         line.insert_str(0, "needs review: ");
     }
-    one_line(&line, 160)
+    crate::untrusted::one_line(&line, 160)
 }
 
 /// `1 tool`, `2 tools`: a count and its noun (nouns that take an `s`).
@@ -517,37 +517,6 @@ pub fn counted(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
-}
-
-/// Text on one line, without control or invisible characters, at most `max` characters.
-pub fn one_line(text: &str, max: usize) -> String {
-    // One pass that stops after `max` characters, so a huge description costs no more than
-    // a short one: whitespace runs become one space (none at the ends), and invisible
-    // characters are shown as `⟨U+XXXX⟩` (not taken for whitespace).
-    let mut out = String::new();
-    let (mut count, mut space, mut cut) = (0, false, false);
-    let mut piece = String::new();
-    'text: for (i, c) in text.char_indices() {
-        if c.is_whitespace() && !crate::markdown::is_invisible(c) {
-            space = count > 0;
-            continue;
-        }
-        piece.clear();
-        crate::markdown::push_visible(&mut piece, text, i, c);
-        for p in space.then_some(' ').into_iter().chain(piece.chars()) {
-            if count == max {
-                cut = true;
-                break 'text;
-            }
-            out.push(p);
-            count += 1;
-        }
-        space = false;
-    }
-    if cut {
-        out.push('…');
-    }
-    out
 }
 
 /// The policy of a server, from the verdicts of its tools (`verdicts[i]` is the verdict of
@@ -612,63 +581,15 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
     }
 }
 
-/// A string as a YAML double-quoted literal: JSON's escapes, which YAML reads, with an
-/// invisible character past U+FFFF written `\UXXXXXXXX` (YAML takes no surrogate pairs).
-pub(crate) fn quoted(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    crate::markdown::escape_invisible_yaml(&json).into_owned()
-}
-
-/// A string as a JSON literal, invisible characters escaped.
-pub(crate) fn quoted_json(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    crate::markdown::escape_invisible(&json).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`one_line`] as a plain composition: make invisible characters visible, collapse
-    /// whitespace, take `max` characters, and mark a cut.
-    fn one_line_plainly(text: &str, max: usize) -> String {
-        let collapsed = crate::markdown::visible(text)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut out: String = collapsed.chars().take(max).collect();
-        if collapsed.chars().count() > max {
-            out.push('…');
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn one_line_is_the_plain_composition(
-            text in "[a-c \t\n\u{85}\u{a0}\u{200b}\u{202e}\u{7}é]{0,30}",
-            max in 0usize..12,
-        ) {
-            proptest::prop_assert_eq!(one_line(&text, max), one_line_plainly(&text, max));
-        }
-    }
 
     #[test]
     fn counts_agree_with_their_nouns() {
         assert_eq!(counted(0, "tool"), "0 tools");
         assert_eq!(counted(1, "server"), "1 server");
         assert_eq!(counted(2, "file"), "2 files");
-    }
-
-    #[test]
-    fn one_line_marks_a_cut_only_when_text_was_left_out() {
-        assert_eq!(one_line("  ab   cd  ", 5), "ab cd");
-        assert_eq!(one_line("ab cd ef", 5), "ab cd…");
-        assert_eq!(one_line("abc de", 4), "abc …");
-        assert_eq!(one_line("a\u{202e}b", 20), "a⟨U+202E⟩b");
-        // A huge text is read only as far as the cut.
-        let huge = "word ".repeat(2_000_000);
-        assert_eq!(one_line(&huge, 9), "word word…");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Small inline SVG charts. They hold numbers and fixed labels only (never text from a
 //! tool definition), so they are inserted into pages as they are.
 
-use super::escape_html as escape;
+use crate::untrusted::escape_html as escape;
 use std::fmt::Write;
 
 const WIDTH: usize = 480;

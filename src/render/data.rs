@@ -3,9 +3,9 @@
 
 use super::pages::{self, Question};
 use super::{ServerDigest, ServerEntry, Settings};
-use crate::markdown::visible;
 use crate::model::{Category, Risk};
 use crate::policy::counted;
+use crate::untrusted::visible;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::fmt::Write;
@@ -223,7 +223,7 @@ impl<const N: usize> Serialize for ByName<N> {
 fn json_file<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut text = serde_json::to_string(value).context("serializing an API file")?;
     text.push('\n');
-    Ok(crate::markdown::escape_invisible(&text)
+    Ok(crate::untrusted::escape_invisible(&text)
         .into_owned()
         .into_bytes())
 }
@@ -309,7 +309,7 @@ pub fn robots_txt(settings: &Settings) -> String {
 
 /// The absolute URL of a page: directory URLs for `index.html` pages.
 fn page_url(settings: &Settings, path: &str) -> String {
-    super::escape_html(&pages::canonical_url(&settings.base_url, path))
+    crate::untrusted::escape_html(&pages::canonical_url(&settings.base_url, path))
 }
 
 /// Whether a file is a page the sitemap lists.

@@ -10,8 +10,9 @@
 use super::pages::{self, Renderer, ServerRow};
 use super::{data, search, ServerDigest, Templates, ToolDigest};
 use crate::classify::rules::{self, Rule};
-use crate::markdown::{self, visible};
+use crate::markdown;
 use crate::model::{Category, Risk};
+use crate::untrusted::visible;
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;

@@ -5,7 +5,7 @@
 //! only HTML marked safe in templates is produced here: [`crate::markdown::to_html`]'s
 //! sanitized description, the charts of [`chart`] (numbers and fixed labels only) and
 //! JSON-LD through [`data::script_json`]. Every other string from a tool definition goes
-//! through [`crate::markdown::visible`] and is escaped by tera.
+//! through [`crate::untrusted::visible`] and is escaped by tera.
 //!
 //! [`site`] returns every file of the site, sorted by path, rendered in parallel; the
 //! result does not depend on the number of threads.
@@ -136,7 +136,7 @@ impl Templates {
         )
         .context("loading the templates")?;
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::untrusted::escape_html);
         Ok(tera)
     }
 
@@ -152,41 +152,6 @@ impl Templates {
             .filter(|(n, _)| !is_template(n))
             .map(|(n, t)| (n.as_str(), t.as_str()))
     }
-}
-
-/// Tera's autoescape: `&`, `<`, `>`, `"` and `'` become entities, which is all that HTML
-/// text and quoted attribute values need. Runs of plain bytes are copied whole, and `/` is
-/// left as it is, so paths stay readable (tera's own escaper also rewrites `/`).
-pub fn escape_html(input: &str) -> String {
-    // Chunks without any of the five characters, most of them, are tested with one
-    // branch-free pass the compiler vectorizes, and copied whole.
-    const CHUNK: usize = 32;
-    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut plain = 0;
-    for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
-        if !chunk.iter().fold(false, |acc, &b| acc | special(b)) {
-            continue;
-        }
-        for (j, &b) in chunk.iter().enumerate() {
-            let entity = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#x27;",
-                _ => continue,
-            };
-            let i = n * CHUNK + j;
-            // The five are ASCII, so `i` and `i + 1` are char boundaries.
-            out.push_str(&input[plain..i]);
-            out.push_str(entity);
-            plain = i + 1;
-        }
-    }
-    out.push_str(&input[plain..]);
-    out
 }
 
 /// Whether a file is a template (rendered) rather than an asset (copied). Exact suffix:
@@ -397,7 +362,7 @@ pub fn site(
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_html, is_template, Templates};
+    use super::{is_template, Templates};
 
     #[test]
     fn the_default_templates_quote_every_attribute_value() {
@@ -408,22 +373,5 @@ mod tests {
             let unquoted = squeezed.contains("={{") || squeezed.contains("={%");
             assert!(!unquoted, "{name} has an unquoted attribute value");
         }
-    }
-
-    #[test]
-    fn escaping_replaces_the_five_markup_characters_and_keeps_the_rest() {
-        assert_eq!(
-            escape_html(r#"<a href="x" title='y'>&amp;</a> ../é/"#),
-            "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;amp;&lt;/a&gt; ../é/"
-        );
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("plain"), "plain");
-        assert_eq!(escape_html("&"), "&amp;");
-        // Across chunk boundaries, with multi-byte characters around the entities.
-        let long = format!("{}é\"{}<", "x".repeat(31), "ü".repeat(40));
-        assert_eq!(
-            escape_html(&long),
-            format!("{}é&quot;{}&lt;", "x".repeat(31), "ü".repeat(40))
-        );
     }
 }

@@ -2,10 +2,11 @@
 
 use super::{chart, data, File, ServerDigest, ServerEntry, Settings, ToolDigest, ToolEntry};
 use crate::classify::rules::{self, Rule};
-use crate::markdown::{self, visible};
+use crate::markdown;
 use crate::model::{Category, Risk, Tool};
 use crate::policy::{self, claude, gateway, intercept, Decision, Dialect, ServerPolicy};
 use crate::schema;
+use crate::untrusted::visible;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -181,7 +182,7 @@ fn policy_views(e: &ServerEntry<'_>, t: &ToolEntry<'_>, p: &ServerPolicy) -> Vec
             let snippet = match d {
                 Dialect::Intercept if tp.decision == Decision::Hide => format!(
                     "hide:\n  - {}\n# hidden: stripped from tools/list and denied",
-                    crate::policy::quoted(&tp.name)
+                    crate::untrusted::quoted_yaml(&tp.name)
                 ),
                 Dialect::Intercept => format!(
                     "tools:\n  # {}\n{}",
@@ -189,17 +190,17 @@ fn policy_views(e: &ServerEntry<'_>, t: &ToolEntry<'_>, p: &ServerPolicy) -> Vec
                     intercept::tool_entry(tp, "  ")
                 ),
                 Dialect::Gateway if tp.decision == Decision::Hide => {
-                    format!("\"hide\": [{}]", crate::policy::quoted_json(&tp.name))
+                    format!("\"hide\": [{}]", crate::untrusted::quoted_json(&tp.name))
                 }
                 Dialect::Gateway => format!(
                     "\"tools\": {{\n  {}: {}\n}}",
-                    crate::policy::quoted_json(&tp.name),
+                    crate::untrusted::quoted_json(&tp.name),
                     serde_json::to_string(&gateway::tool_entry(tp)).unwrap_or_default()
                 ),
                 Dialect::ClaudeCode => format!(
                     "\"permissions\": {{ \"{}\": [{}] }}",
                     claude::list_of(tp),
-                    crate::policy::quoted_json(&claude::rule(&p.key, &tp.name))
+                    crate::untrusted::quoted_json(&claude::rule(&p.key, &tp.name))
                 ),
             };
             PolicyView {

@@ -17,7 +17,7 @@
 
 use super::global::{cut_by_content, At, Key, Shared, Unit};
 use super::{data, pages, ServerDigest, ToolDigest};
-use crate::markdown::visible;
+use crate::untrusted::visible;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -119,7 +119,7 @@ struct Spec {
 /// Append `s` as a JSON string safe inside a `<script>` element (as
 /// [`data::script_json`] writes it), invisible characters shown as on pages.
 fn push_str(out: &mut String, s: &str) {
-    if crate::markdown::find_invisible(s).is_some() {
+    if crate::untrusted::find_invisible(s).is_some() {
         return push_str(out, &visible(s));
     }
     out.push('"');
@@ -146,7 +146,7 @@ fn push_str(out: &mut String, s: &str) {
 
 /// The length [`push_str`] gives `s`.
 fn json_len(s: &str) -> usize {
-    if crate::markdown::find_invisible(s).is_some() {
+    if crate::untrusted::find_invisible(s).is_some() {
         return json_len(&visible(s));
     }
     2 + escaped_len(s)

@@ -539,7 +539,7 @@ fn text_and_github_reports_show_control_characters_instead_of_sending_them() {
         let out = stdout(&o);
         assert!(out.contains(shown), "{format}: {out}");
         assert_eq!(
-            toolcat::markdown::find_invisible(&out),
+            toolcat::untrusted::find_invisible(&out),
             None,
             "{format}: {out:?}"
         );

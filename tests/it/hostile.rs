@@ -389,7 +389,7 @@ proptest::proptest! {
         }
         for (path, bytes) in &files {
             let text = String::from_utf8_lossy(bytes);
-            let at = toolcat::markdown::find_invisible(&text);
+            let at = toolcat::untrusted::find_invisible(&text);
             proptest::prop_assert!(
                 at.is_none(),
                 "{} holds {:?}",
@@ -419,10 +419,10 @@ fn classify_json_escapes_what_a_terminal_would_obey() {
             "{}",
             stderr(&o)
         );
-        assert_eq!(toolcat::markdown::find_invisible(&stderr(&o)), None);
+        assert_eq!(toolcat::untrusted::find_invisible(&stderr(&o)), None);
         let out = stdout(&o);
         assert_eq!(
-            toolcat::markdown::find_invisible(&out),
+            toolcat::untrusted::find_invisible(&out),
             None,
             "{format}: {out}"
         );

@@ -401,7 +401,7 @@ fn names_of_any_character_survive_every_dialect_and_its_reader() {
             listed.iter().chain(&hidden).any(|l| l == n),
             "{n:?} in {yaml}"
         );
-        let hides = toolcat::markdown::find_invisible(n).is_some();
+        let hides = toolcat::untrusted::find_invisible(n).is_some();
         assert!(
             !hides || !yaml.contains(n),
             "{n:?} is escaped, not written raw"
@@ -416,7 +416,7 @@ fn names_of_any_character_survive_every_dialect_and_its_reader() {
             let encoded = serde_json::to_string(n).unwrap();
             let inner = &encoded[1..encoded.len() - 1];
             assert!(strings.contains(inner), "{d:?}: {n:?} in {text}");
-            let hides = toolcat::markdown::find_invisible(n).is_some();
+            let hides = toolcat::untrusted::find_invisible(n).is_some();
             assert!(!hides || !text.contains(n), "{d:?}: {n:?} is escaped");
         }
     }
@@ -601,7 +601,10 @@ fn tools_that_need_review_are_gated_in_every_dialect() {
                         p.slug,
                         t.name
                     );
-                    let rule = format!("{} needs approval", policy::one_line(&t.name, 80));
+                    let rule = format!(
+                        "{} needs approval",
+                        toolcat::untrusted::one_line(&t.name, 80)
+                    );
                     assert!(yaml.contains(&rule), "{}/{}", p.slug, t.name);
                 }
             }

@@ -110,14 +110,14 @@ fn hidden_in_joined(
     let mut suspects = 0u8;
     for b in joined.iter_mut() {
         let c = *b;
-        suspects |= u8::from(crate::markdown::beyond_plain_text(c));
+        suspects |= u8::from(crate::untrusted::beyond_plain_text(c));
         *b = c.to_ascii_lowercase();
     }
     let invisible = (suspects != 0)
         .then(|| {
             texts()
                 .enumerate()
-                .find_map(|(i, t)| crate::markdown::find_invisible(t).map(|pos| (i, pos)))
+                .find_map(|(i, t)| crate::untrusted::find_invisible(t).map(|pos| (i, pos)))
         })
         .flatten();
     // A phrase never holds a line break, so no hit spans two texts.
