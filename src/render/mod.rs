@@ -13,6 +13,7 @@
 pub mod chart;
 pub mod data;
 pub mod global;
+mod keys;
 pub mod pages;
 pub mod search;
 
