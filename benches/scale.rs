@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("100k_tools", |b| {
         b.iter(|| {
-            let shared = global::Shared::new(&renderer, &templates, &digests);
+            let shared = global::SharedFiles::new(&renderer, &templates, &digests);
             let units = shared.units().len();
             std::hint::black_box(units)
         });

@@ -145,20 +145,20 @@ pub fn write_server(dir: &Path, server: &Server) -> Result<()> {
 
 /// What re-ingesting a server changed, by tool name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Change {
+pub struct ToolListChange {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub changed: Vec<String>,
 }
 
-impl Change {
+impl ToolListChange {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compare two tool lists by name (duplicate names compare as multisets of fingerprints).
-pub fn compare(old: &[Tool], new: &[Tool]) -> Change {
+pub fn compare(old: &[Tool], new: &[Tool]) -> ToolListChange {
     let group = |tools: &[Tool]| {
         let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for t in tools {
@@ -170,7 +170,7 @@ pub fn compare(old: &[Tool], new: &[Tool]) -> Change {
         m
     };
     let (old, new) = (group(old), group(new));
-    let mut change = Change::default();
+    let mut change = ToolListChange::default();
     for (name, fps) in &new {
         match old.get(name) {
             None => change.added.push(name.clone()),

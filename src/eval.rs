@@ -68,7 +68,7 @@ pub const BANDS: usize = 10;
 
 /// The outcome of comparing verdicts with labels.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Evaluation {
     pub total: usize,
     pub correct: usize,
     pub sure_total: usize,
@@ -117,8 +117,11 @@ fn band(confidence: f64) -> usize {
 }
 
 /// Compare; `lookup` finds what toolcat made of an id.
-pub fn evaluate(labels: &[(Label, Category)], lookup: impl Fn(&str) -> Option<Outcome>) -> Report {
-    let mut r = Report::default();
+pub fn evaluate(
+    labels: &[(Label, Category)],
+    lookup: impl Fn(&str) -> Option<Outcome>,
+) -> Evaluation {
+    let mut r = Evaluation::default();
     for (label, expected) in labels {
         let Some(Outcome {
             verdict: v,
@@ -200,7 +203,7 @@ fn pct(n: usize, d: usize) -> f64 {
     }
 }
 
-impl Report {
+impl Evaluation {
     /// The report as text; `by_server` adds a line of accuracy for each server.
     pub fn text(&self, by_server: bool) -> String {
         let mut s = String::new();

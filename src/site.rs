@@ -81,7 +81,7 @@ pub struct Stats {
 
 /// How to build.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct BuildOptions {
     /// Replace `--out` even when it is a non-empty directory toolcat did not write.
     pub force: bool,
     /// Render everything, even when the last build's state could be reused.
@@ -404,7 +404,7 @@ pub fn build(
     out: &Path,
     config: &Config,
     templates: &render::Templates,
-    options: Options,
+    options: BuildOptions,
 ) -> Result<Stats> {
     refuse_foreign(out, options.force)?;
     refuse_input_inside(out, "catalogue", catalog_dir)?;
@@ -493,7 +493,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         }
         let (metas, servers, lines) = by_slug(pairs)?;
         let r = cx.renderer();
-        let shared = global::Shared::new(&r, cx.templates, &servers);
+        let shared = global::SharedFiles::new(&r, cx.templates, &servers);
         let units = shared.units();
         phases.done("rank tools and key shared files");
         let mut keys = BTreeMap::new();
@@ -653,7 +653,7 @@ fn incremental(
 
     phases.done("merge digests");
     let r = cx.renderer();
-    let shared = global::Shared::new(&r, cx.templates, &servers);
+    let shared = global::SharedFiles::new(&r, cx.templates, &servers);
     phases.done("rank tools");
     let units = shared.units();
     phases.done("key shared files");

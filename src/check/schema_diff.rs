@@ -10,21 +10,21 @@ use std::collections::BTreeSet;
 pub const MAX_CHANGES: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct SchemaChange {
     pub pointer: String,
     pub change: String,
     pub breaking: bool,
 }
 
 /// Schema-aware differences.
-pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
+pub fn diff(old: &Value, new: &Value) -> Vec<SchemaChange> {
     let mut out = Vec::new();
     walk(old, new, "", true, &mut out, 0);
     out
 }
 
 /// Plain JSON differences (no schema meaning).
-pub fn diff_values(old: &Value, new: &Value) -> Vec<Change> {
+pub fn diff_values(old: &Value, new: &Value) -> Vec<SchemaChange> {
     let mut out = Vec::new();
     walk(old, new, "", false, &mut out, 0);
     out
@@ -35,9 +35,9 @@ fn short(v: &Value) -> String {
     crate::untrusted::one_line(&s, 60)
 }
 
-fn push(out: &mut Vec<Change>, pointer: &str, change: String, breaking: bool) {
+fn push(out: &mut Vec<SchemaChange>, pointer: &str, change: String, breaking: bool) {
     if out.len() < MAX_CHANGES {
-        out.push(Change {
+        out.push(SchemaChange {
             pointer: if pointer.is_empty() {
                 "/".into()
             } else {
@@ -63,7 +63,14 @@ fn strings(v: Option<&Value>) -> BTreeSet<String> {
     }
 }
 
-fn walk(old: &Value, new: &Value, at: &str, schema: bool, out: &mut Vec<Change>, depth: usize) {
+fn walk(
+    old: &Value,
+    new: &Value,
+    at: &str,
+    schema: bool,
+    out: &mut Vec<SchemaChange>,
+    depth: usize,
+) {
     if old == new || out.len() >= MAX_CHANGES {
         return;
     }
@@ -133,7 +140,7 @@ fn keyword(
     x: Option<&Value>,
     y: Option<&Value>,
     here: &str,
-    out: &mut Vec<Change>,
+    out: &mut Vec<SchemaChange>,
     depth: usize,
 ) -> bool {
     match key {

@@ -37,7 +37,7 @@ pub struct Verdict {
     pub signals: Vec<&'static str>,
     pub evidence: Vec<Evidence>,
     /// Problems with the definition itself (annotations contradicting it...).
-    pub findings: Vec<Finding>,
+    pub findings: Vec<DefinitionFinding>,
     /// The evidence is too weak to trust the category: a person should review the tool.
     /// Its category is then the most consequential one the evidence points to (write
     /// when nothing points anywhere), and policies put it behind approval.
@@ -63,7 +63,7 @@ pub struct Evidence {
 
 /// A problem found in a tool's definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub struct DefinitionFinding {
     pub rule: &'static str,
     pub message: String,
 }
@@ -121,7 +121,7 @@ pub struct Ctx<'a> {
     /// Lower-case key of each parameter, in the order of `params.params`.
     pub param_keys: Vec<Cow<'a, str>>,
     /// Facts about the parameters that more than one rule asks for, found once.
-    pub(crate) shared: rules::Shared,
+    pub(crate) shared: rules::Answers,
 }
 
 impl<'a> Ctx<'a> {
@@ -170,7 +170,7 @@ impl<'a> Ctx<'a> {
             name_primary: None,
             params: Params::default(),
             param_keys: Vec::new(),
-            shared: rules::Shared::default(),
+            shared: rules::Answers::default(),
         }
     }
 
@@ -409,7 +409,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
                 Cow::Borrowed(hit.rule.signal_effect)
             }
             HitKind::Finding(message) => {
-                findings.push(Finding {
+                findings.push(DefinitionFinding {
                     rule: hit.rule.code,
                     message,
                 });

@@ -30,7 +30,7 @@ pub fn run(args: &Args, config: &Config) -> Result<u8> {
         &args.catalog,
         &args.out,
         args.templates.as_deref(),
-        crate::site::Options {
+        crate::site::BuildOptions {
             force: args.force,
             full: args.full,
         },
@@ -42,7 +42,7 @@ fn build(
     catalog_dir: &Path,
     out: &Path,
     templates: Option<&Path>,
-    options: crate::site::Options,
+    options: crate::site::BuildOptions,
     config: &Config,
 ) -> Result<u8> {
     if let Some(dir) = templates {

@@ -17,8 +17,8 @@ pub struct Args {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// A table, or JSON with the evidence (one document, or one line a tool).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
     /// Catalogue directory.
     #[arg(long, default_value = "catalog", value_name = "DIR")]
     pub catalog: PathBuf,
@@ -29,7 +29,7 @@ pub fn run(args: &Args, config: &Config) -> Result<u8> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum VerdictFormat {
     Text,
     Json,
     Jsonl,
@@ -55,7 +55,7 @@ struct Line<'a> {
     verdict: &'a Verdict,
 }
 
-fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> Result<u8> {
+fn classify(paths: &[PathBuf], format: VerdictFormat, dir: &Path, config: &Config) -> Result<u8> {
     let catalog = load_for_classify(paths, dir)?;
     let rows: Vec<(&Server, &Tool, Verdict)> = catalog
         .servers
@@ -68,7 +68,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
         // Invisible, direction-changing and control characters (C1 ones included, which
         // `serde_json` writes raw) become `\u` escapes: the values are the same, and a
         // terminal shows them instead of obeying them.
-        Format::Jsonl => {
+        VerdictFormat::Jsonl => {
             for (s, t, v) in &rows {
                 let line = serde_json::to_string(&Line {
                     server: &s.server.slug,
@@ -79,7 +79,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
                 out.write_all(b"\n")?;
             }
         }
-        Format::Json => {
+        VerdictFormat::Json => {
             let lines: Vec<Line<'_>> = rows
                 .iter()
                 .map(|(s, t, v)| Line {
@@ -92,7 +92,7 @@ fn classify(paths: &[PathBuf], format: Format, dir: &Path, config: &Config) -> R
             out.write_all(crate::untrusted::escape_invisible(&text).as_bytes())?;
             out.write_all(b"\n")?;
         }
-        Format::Text => {
+        VerdictFormat::Text => {
             let width = rows
                 .iter()
                 .map(|(s, t, _)| s.server.slug.len() + t.name.chars().count() + 1)

@@ -59,7 +59,7 @@ impl<'g> Unit<'g> {
     }
 }
 
-/// What [`Shared`] keeps of each tool, found while its digest is in the cache.
+/// What [`SharedFiles`] keeps of each tool, found while its digest is in the cache.
 struct Facts {
     key: u128,
     anchor: u64,
@@ -73,7 +73,7 @@ struct Facts {
 pub type At = (u32, u32);
 
 /// The catalogue as the shared files see it.
-pub struct Shared<'g> {
+pub struct SharedFiles<'g> {
     pub(super) r: &'g Renderer<'g>,
     templates: &'g Templates,
     pub(super) servers: &'g [ServerDigest],
@@ -84,14 +84,14 @@ pub struct Shared<'g> {
     /// A hash of each tool's digest and its server's slug and name: index by
     /// `first[server] + tool`.
     tool_keys: Vec<u128>,
-    /// Each tool's [`Shared::anchor`], indexed the same way.
+    /// Each tool's [`SharedFiles::anchor`], indexed the same way.
     anchors: Vec<u64>,
     /// The length of each tool's search result row, indexed the same way.
     row_bytes: Vec<u32>,
     first: Vec<usize>,
 }
 
-impl<'g> Shared<'g> {
+impl<'g> SharedFiles<'g> {
     /// `servers` sorted by slug.
     pub fn new(r: &'g Renderer<'g>, templates: &'g Templates, servers: &'g [ServerDigest]) -> Self {
         // Each server's tools in slug order (ties in definition order), the key of a
@@ -175,7 +175,7 @@ impl<'g> Shared<'g> {
             .filter(|(_, tools)| !tools.is_empty())
             .map(|(rule, tools)| (rule.code, tools))
             .collect();
-        Shared {
+        SharedFiles {
             r,
             templates,
             servers,
@@ -616,14 +616,14 @@ impl<'g> Shared<'g> {
         // The URLs in order: the shared pages, then each server's page and its tools'.
         // Paths are made only when a sitemap is written; keys hash the slugs they are
         // made of (a path is one function of them, and no other page's path is).
-        let mut urls: Vec<Url> = (0..shared.len() as u32).map(Url::Shared).collect();
+        let mut urls: Vec<Url> = (0..shared.len() as u32).map(Url::SharedFiles).collect();
         for (si, s) in self.servers.iter().enumerate() {
             urls.push(Url::Server(si as u32));
             urls.extend((0..s.tools.len() as u32).map(|ti| Url::Tool(si as u32, ti)));
         }
         let shared = std::sync::Arc::new(shared);
         let path = move |shared: &[String], url: Url| match url {
-            Url::Shared(i) => shared[i as usize].clone(),
+            Url::SharedFiles(i) => shared[i as usize].clone(),
             Url::Server(si) => pages::server_path(&self.servers[si as usize].slug),
             Url::Tool(si, ti) => {
                 let s = &self.servers[si as usize];
@@ -635,7 +635,7 @@ impl<'g> Shared<'g> {
             key.str(&name).num(chunk.len());
             for url in chunk {
                 match *url {
-                    Url::Shared(i) => key.num(0).str(&shared[i as usize]),
+                    Url::SharedFiles(i) => key.num(0).str(&shared[i as usize]),
                     Url::Server(si) => key.num(1).str(&self.servers[si as usize].slug),
                     Url::Tool(si, ti) => {
                         let s = &self.servers[si as usize];
@@ -675,7 +675,7 @@ impl<'g> Shared<'g> {
 /// server's page, or a tool's.
 #[derive(Clone, Copy)]
 enum Url {
-    Shared(u32),
+    SharedFiles(u32),
     Server(u32),
     Tool(u32, u32),
 }

@@ -347,7 +347,7 @@ pub fn site(
         entries.par_iter().map(|e| r.server_files(e)).collect();
     let mut files: Vec<File> = per_server?.into_iter().flatten().collect();
     let digests: Vec<ServerDigest> = entries.iter().map(ServerEntry::digest).collect();
-    let shared = global::Shared::new(&r, templates, &digests);
+    let shared = global::SharedFiles::new(&r, templates, &digests);
     let units = shared.units();
     let rendered: Result<Vec<File>> = units
         .par_iter()

@@ -15,7 +15,7 @@
 //! a query, the one whose shards weigh least, loads their parts one by one and shows
 //! results after the first: at most the index and one part, [`SHARD_BYTES`] at most.
 
-use super::global::{cut_by_content, At, Key, Shared, Unit};
+use super::global::{cut_by_content, At, Key, SharedFiles, Unit};
 use super::{data, pages, ServerDigest, ToolDigest};
 use crate::untrusted::visible;
 use rayon::prelude::*;
@@ -236,7 +236,7 @@ fn row(s: &ServerDigest, t: &ToolDigest) -> String {
 }
 
 /// The index and every part of every shard.
-pub fn units<'g>(shared: &'g Shared<'g>) -> Vec<Unit<'g>> {
+pub fn units<'g>(shared: &'g SharedFiles<'g>) -> Vec<Unit<'g>> {
     let ranked: &[At] = &shared.ranked;
     let sizes: Vec<usize> = ranked
         .par_iter()
@@ -411,7 +411,7 @@ fn word_groups<'g>(servers: &'g [ServerDigest], ranked: &[At]) -> Vec<Group<'g>>
 }
 
 /// The script of one part of a shard.
-fn shard_text(out: &mut String, shared: &Shared<'_>, key: &str, part: usize, tools: &[At]) {
+fn shard_text(out: &mut String, shared: &SharedFiles<'_>, key: &str, part: usize, tools: &[At]) {
     out.push_str("TOOLCAT_SHARD(");
     push_str(out, key);
     let _ = write!(out, ",{part},[");

@@ -111,7 +111,7 @@ fn verdicts_are_deterministic() {
 
 /// What `toolcat eval` measures: each labelled tool's verdict and whether the default
 /// policy lets an agent call it unattended.
-fn evaluate(labels: &str, catalog: &std::path::Path) -> toolcat::eval::Report {
+fn evaluate(labels: &str, catalog: &std::path::Path) -> toolcat::eval::Evaluation {
     let labels =
         toolcat::eval::read_labels(&repo().join("tests/data/labels").join(labels)).unwrap();
     let catalog = toolcat::catalog::load(catalog).unwrap();
@@ -130,7 +130,7 @@ fn evaluate(labels: &str, catalog: &std::path::Path) -> toolcat::eval::Report {
 
 /// The bars every label set is held to. `sure` and `all` are floors for this set; the
 /// needs-review share of tools labelled read is at most 5% everywhere.
-fn assert_bar(report: &toolcat::eval::Report, tools: usize, sure_bar: f64, all_bar: f64) {
+fn assert_bar(report: &toolcat::eval::Evaluation, tools: usize, sure_bar: f64, all_bar: f64) {
     let text = report.text(true);
     assert!(report.missing.is_empty(), "{:?}", report.missing);
     assert_eq!(report.total, tools);

@@ -38,7 +38,7 @@ fn a_build_that_fails_to_render_keeps_the_old_site() {
         &out,
         &Config::default(),
         &toolcat::render::Templates::default(),
-        toolcat::site::Options::default(),
+        toolcat::site::BuildOptions::default(),
     )
     .unwrap();
     let before = tree(&out);

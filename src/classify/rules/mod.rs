@@ -293,7 +293,7 @@ fn param_name(ctx: &Ctx<'_>, p: &Param) -> String {
 
 /// Answers that several rules need, worked out on first use (indexes into the parameters).
 #[derive(Default)]
-pub struct Shared {
+pub struct Answers {
     /// The first parameter taking code (any depth, and top level).
     code: OnceCell<(Option<usize>, Option<usize>)>,
     /// The first parameter taking a query language that can write.
