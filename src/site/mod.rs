@@ -29,13 +29,16 @@ use crate::model::Server;
 use crate::render::{self, global, pages, ServerDigest};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 use xxhash_rust::xxh3::xxh3_128;
+
+mod state;
+
+use state::{chunk_of, FileMeta, State, STATE_CHUNKS, STATE_HEADER};
 
 /// Prints how long each phase took when `TOOLCAT_TIMINGS` is set (for benchmarks).
 struct Phases {
@@ -116,171 +119,6 @@ fn marker_identity(out: &Path) -> Option<String> {
         m.mtime(),
         m.mtime_nsec()
     ))
-}
-
-/// Version of the state's format.
-const STATE_FORMAT: u32 = 4;
-
-/// The state's file that makes the others valid, written last and removed first.
-const STATE_HEADER: &str = "header.json";
-
-/// What is known of a catalogue file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct FileMeta {
-    file: String,
-    len: u64,
-    /// Nanoseconds since the Unix epoch.
-    mtime: u64,
-    hash: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Header {
-    format: u32,
-    toolcat: String,
-    build: String,
-    marker: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Record {
-    #[serde(flatten)]
-    meta: FileMeta,
-    server: ServerDigest,
-}
-
-#[derive(Serialize, Deserialize, Default)]
-struct UnitKeys {
-    units: BTreeMap<String, String>,
-}
-
-/// Files of servers in the state: a server's line is in `servers-<n>.jsonl` for `n` a hash
-/// of its catalogue file's name, so a change to one server rewrites one of these.
-const STATE_CHUNKS: usize = 64;
-
-fn chunk_of(file: &str) -> usize {
-    (xxhash_rust::xxh3::xxh3_64(file.as_bytes()) % STATE_CHUNKS as u64) as usize
-}
-
-fn chunk_name(n: usize) -> String {
-    format!("servers-{n:02}.jsonl")
-}
-
-/// A build's state: servers by slug, and the key of each shared file.
-struct State {
-    build: String,
-    marker: String,
-    metas: Vec<FileMeta>,
-    servers: Vec<ServerDigest>,
-    /// Where each server's line is in `texts`, the chunks as read, while it holds.
-    lines: Vec<Option<(usize, Range<usize>)>>,
-    texts: Vec<String>,
-    units: BTreeMap<String, String>,
-}
-
-impl State {
-    /// Write the state into `dir`: the chunks in `dirty` (all of them if `None`), the keys
-    /// of the shared files, and last the header that makes the rest valid.
-    fn write(&self, dir: &Path, dirty: Option<&[bool]>) -> Result<()> {
-        #[derive(Serialize)]
-        struct RecordRef<'a> {
-            #[serde(flatten)]
-            meta: &'a FileMeta,
-            server: &'a ServerDigest,
-        }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); STATE_CHUNKS];
-        for (i, meta) in self.metas.iter().enumerate() {
-            members[chunk_of(&meta.file)].push(i);
-        }
-        members
-            .par_iter()
-            .enumerate()
-            .filter(|(n, _)| dirty.is_none_or(|d| d[*n]))
-            .try_for_each(|(n, servers)| -> Result<()> {
-                let mut text = String::new();
-                for &i in servers {
-                    match &self.lines[i] {
-                        Some((chunk, range)) => text.push_str(&self.texts[*chunk][range.clone()]),
-                        None => text.push_str(
-                            &serde_json::to_string(&RecordRef {
-                                meta: &self.metas[i],
-                                server: &self.servers[i],
-                            })
-                            .context("serializing the state")?,
-                        ),
-                    }
-                    text.push('\n');
-                }
-                crate::write::write_file_atomic(&dir.join(chunk_name(n)), text.as_bytes())
-            })?;
-        let units = serde_json::to_string(&UnitKeys {
-            units: self.units.clone(),
-        })?;
-        crate::write::write_file_atomic(&dir.join("units.json"), units.as_bytes())?;
-        let header = Header {
-            format: STATE_FORMAT,
-            toolcat: env!("CARGO_PKG_VERSION").into(),
-            build: self.build.clone(),
-            marker: self.marker.clone(),
-        };
-        crate::write::write_file_atomic(
-            &dir.join(STATE_HEADER),
-            serde_json::to_string(&header)?.as_bytes(),
-        )
-    }
-
-    /// The state in `out`, if there is one this build can use.
-    fn read(out: &Path, build: &str) -> Option<State> {
-        let marker = marker_identity(out)?;
-        let dir = state_path(out);
-        let header: Header =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(STATE_HEADER)).ok()?).ok()?;
-        if header.format != STATE_FORMAT
-            || header.toolcat != env!("CARGO_PKG_VERSION")
-            || header.build != build
-            || header.marker != marker
-        {
-            return None;
-        }
-        let units: UnitKeys =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("units.json")).ok()?).ok()?;
-        let texts: Vec<String> = (0..STATE_CHUNKS)
-            .into_par_iter()
-            .map(|n| std::fs::read_to_string(dir.join(chunk_name(n))).ok())
-            .collect::<Option<Vec<_>>>()?;
-        let records: Vec<(Record, (usize, Range<usize>))> = texts
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(n, text)| {
-                let base = text.as_ptr() as usize;
-                text.lines().map(move |l| {
-                    let start = l.as_ptr() as usize - base;
-                    Some((
-                        serde_json::from_str::<Record>(l).ok()?,
-                        (n, start..start + l.len()),
-                    ))
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let mut metas = Vec::with_capacity(records.len());
-        let mut servers = Vec::with_capacity(records.len());
-        let mut raw = Vec::with_capacity(records.len());
-        for (r, at) in records {
-            metas.push(r.meta);
-            servers.push(r.server);
-            raw.push(Some(at));
-        }
-        Some(State {
-            build: header.build,
-            marker,
-            metas,
-            servers,
-            lines: raw,
-            texts,
-            units: units.units,
-        })
-    }
 }
 
 /// The size and modification time of the running program: a rebuilt or reinstalled
