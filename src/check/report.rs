@@ -13,7 +13,8 @@ use std::fmt::Write;
 /// The version of the JSON report's schema.
 pub const JSON_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,

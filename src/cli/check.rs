@@ -4,7 +4,7 @@ use super::common::{folder_of, read_inputs, refuse_catalog_folder, write_ingeste
 use super::live::{list_live, LiveArgs};
 use super::report::{
     apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
-    ReportOutput,
+    ReportFormat, ReportOutput,
 };
 use crate::catalog;
 use crate::config::Config;
@@ -28,7 +28,7 @@ pub struct Args {
     pub live: LiveArgs,
     /// How to write the output.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: crate::check::report::Format,
+    pub format: ReportFormat,
     /// Fail on findings at or above: low, medium, high, critical, any or none.
     #[arg(long, default_value = "high", value_parser = parse_fail_on)]
     pub fail_on: FailOn,

@@ -3,7 +3,7 @@
 use super::common::read_inputs;
 use super::report::{
     apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
-    ReportOutput,
+    ReportFormat, ReportOutput,
 };
 use crate::catalog;
 use crate::config::Config;
@@ -20,7 +20,7 @@ pub struct Args {
     pub new: PathBuf,
     /// How to write the report.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: crate::check::report::Format,
+    pub format: ReportFormat,
     /// Fail on findings at or above: low, medium, high, critical, any or none.
     #[arg(long, default_value = "high", value_parser = parse_fail_on)]
     pub fail_on: FailOn,

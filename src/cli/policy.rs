@@ -19,7 +19,7 @@ pub struct Args {
     pub all: bool,
     /// The dialect to write.
     #[arg(long, value_enum, default_value = "intercept")]
-    pub format: crate::policy::Dialect,
+    pub format: DialectArg,
     /// The file to write (one server) or the directory (--all); standard output if not
     /// given. With --all, files are named <server-slug>.yaml, .json or .claude.json.
     #[arg(long, value_name = "PATH")]
@@ -43,6 +43,28 @@ pub struct Args {
     pub catalog: PathBuf,
 }
 
+/// `--format` of `policy`: [`crate::policy::Dialect`] on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectArg {
+    /// Intercept YAML (an MCP proxy that enforces a YAML file per server).
+    Intercept,
+    /// The reference catalogue's gateway JSON.
+    Gateway,
+    /// Claude Code's `permissions` in `.claude/settings.json`.
+    ClaudeCode,
+}
+
+impl From<DialectArg> for crate::policy::Dialect {
+    fn from(d: DialectArg) -> Self {
+        use crate::policy::Dialect;
+        match d {
+            DialectArg::Intercept => Dialect::Intercept,
+            DialectArg::Gateway => Dialect::Gateway,
+            DialectArg::ClaudeCode => Dialect::ClaudeCode,
+        }
+    }
+}
+
 pub fn run(args: Args, config: &Config) -> Result<u8> {
     if let Some(file) = &args.check {
         return cmd_policy_check(file);
@@ -55,7 +77,7 @@ pub fn run(args: Args, config: &Config) -> Result<u8> {
     write_policies(
         args.server.as_deref(),
         args.all,
-        args.format,
+        args.format.into(),
         args.out.as_deref(),
         &opts,
         &args.catalog,

@@ -22,6 +22,29 @@ pub(super) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     }
 }
 
+/// `--format` of `check` and `diff`: [`crate::check::report::Format`] on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    Github,
+}
+
+impl From<ReportFormat> for crate::check::report::Format {
+    fn from(f: ReportFormat) -> Self {
+        use crate::check::report::Format;
+        match f {
+            ReportFormat::Text => Format::Text,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Sarif => Format::Sarif,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Github => Format::Github,
+        }
+    }
+}
+
 /// A report's format and its file (`None`: standard output).
 #[derive(Debug, Clone)]
 pub struct ReportOutput {
@@ -34,8 +57,12 @@ pub(super) fn parse_report(s: &str) -> std::result::Result<ReportOutput, String>
     let (format, file) = s
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=FILE, got `{s}`"))?;
-    let format = <crate::check::report::Format as clap::ValueEnum>::from_str(format, true)
-        .map_err(|_| format!("unknown format `{format}` (text, json, sarif, markdown, github)"))?;
+    let format: crate::check::report::Format =
+        <ReportFormat as clap::ValueEnum>::from_str(format, true)
+            .map_err(|_| {
+                format!("unknown format `{format}` (text, json, sarif, markdown, github)")
+            })?
+            .into();
     if file.is_empty() {
         return Err(format!(
             "no file after `{format:?}=`; use `-` for standard output"
@@ -48,12 +75,12 @@ pub(super) fn parse_report(s: &str) -> std::result::Result<ReportOutput, String>
 }
 
 pub(super) fn outputs(
-    format: crate::check::report::Format,
+    format: ReportFormat,
     output: Option<PathBuf>,
     reports: Vec<ReportOutput>,
 ) -> Vec<ReportOutput> {
     std::iter::once(ReportOutput {
-        format,
+        format: format.into(),
         file: output,
     })
     .chain(reports)

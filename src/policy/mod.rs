@@ -22,7 +22,7 @@ use serde::Deserialize;
 use std::fmt::{self, Write};
 
 /// A dialect a policy is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// Intercept YAML (an MCP proxy that enforces a YAML file per server).
     Intercept,
