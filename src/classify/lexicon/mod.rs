@@ -3,7 +3,6 @@
 use crate::model::Category;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 mod verbs;
@@ -21,10 +20,9 @@ pub enum Strength {
 
 /// Every action word, with its category and strength. A word listed under two
 /// categories keeps the first.
-fn table() -> &'static HashMap<&'static str, (Category, Strength), BuildHasherDefault<FxHasher>> {
-    static TABLE: OnceLock<
-        HashMap<&'static str, (Category, Strength), BuildHasherDefault<FxHasher>>,
-    > = OnceLock::new();
+fn table() -> &'static HashMap<&'static str, (Category, Strength), rustc_hash::FxBuildHasher> {
+    static TABLE: OnceLock<HashMap<&'static str, (Category, Strength), rustc_hash::FxBuildHasher>> =
+        OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = HashMap::default();
         for (category, words) in LISTS {
@@ -111,52 +109,6 @@ pub fn money_noun(word: &str) -> bool {
             | "remittance"
             | "wire"
     )
-}
-
-/// A small, fast hash for short words (the multiply-rotate hash of the Rust compiler).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        // The last 1 to 7 bytes in one word, read as two 4-byte (or three 1-byte) pieces
-        // that may overlap: no copy of a variable length, which costs a call to `memcpy`
-        // and its mispredicted branches. Any mix of the bytes will do for a hash.
-        let rest = chunks.remainder();
-        let n = rest.len();
-        let four = |at: usize| {
-            let mut w = [0u8; 4];
-            w.copy_from_slice(&rest[at..at + 4]);
-            u64::from(u32::from_le_bytes(w))
-        };
-        if n >= 4 {
-            self.add(four(0) | four(n - 4) << 32);
-        } else if n > 0 {
-            let byte = |at: usize| u64::from(rest[at]);
-            self.add(byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-    }
 }
 
 /// A verb whose category depends on its object, found among the other words of the name:
