@@ -1,7 +1,7 @@
 //! `toolcat check`: what servers expose now against the reviewed catalogue; the CI gate.
 
 use super::common::{folder_of, read_inputs, refuse_catalog_folder, write_ingested};
-use super::live::{list_live, LiveArgs};
+use super::live::{list_live, Listed, LiveArgs};
 use super::report::{
     apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
     ReportFormat, ReportOutput,
@@ -91,10 +91,16 @@ fn check(
         server,
         package: None,
     };
-    let (current, failures) = if live.any() {
+    let Listed {
+        servers: current,
+        failures,
+    } = if live.any() {
         list_live(live, &naming)?
     } else {
-        (read_inputs(dumps, &naming)?, Vec::new())
+        Listed {
+            servers: read_inputs(dumps, &naming)?,
+            failures: Vec::new(),
+        }
     };
     let classifier = crate::classify::Classifier::new(config);
     let mut findings = Vec::new();
@@ -105,12 +111,12 @@ fn check(
             .find(|b| b.server.slug == s.server.slug);
         findings.extend(crate::check::compare(before, s, &classifier));
     }
-    for (name, error) in &failures {
-        findings.push(crate::check::Finding::unreachable(name, error));
+    for f in &failures {
+        findings.push(crate::check::Finding::unreachable(&f.name, &f.error));
     }
     apply_ignores(config, &mut findings);
     let mut servers: Vec<String> = current.iter().map(|s| s.server.slug.clone()).collect();
-    servers.extend(failures.iter().map(|f| f.0.clone()));
+    servers.extend(failures.iter().map(|f| f.name.clone()));
     servers.sort();
     let located: Vec<&Server> = baseline.servers.iter().collect();
     let report = crate::check::report::Report {

@@ -40,8 +40,8 @@ pub fn run(args: Args) -> Result<u8> {
     } = args;
     let naming = Naming { server, package };
     let (servers, failed) = if live.any() {
-        let (servers, failures) = list_live(&live, &naming)?;
-        (servers, failures.len())
+        let listed = list_live(&live, &naming)?;
+        (listed.servers, listed.failures.len())
     } else {
         (
             read_inputs(&paths, &naming).context("nothing was ingested")?,

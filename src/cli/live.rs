@@ -68,10 +68,19 @@ fn stdio_spec(command: &[String], env: &[String]) -> Result<crate::live::StdioSp
     ))
 }
 
-/// The live servers `live` names, listed; failures are `(name, error)`.
-/// Servers listed, and `(name, error)` for each that could not be.
-pub(super) type Listed = (Vec<Server>, Vec<(String, String)>);
+/// The servers listed, and each that could not be.
+pub(super) struct Listed {
+    pub(super) servers: Vec<Server>,
+    pub(super) failures: Vec<Unreachable>,
+}
 
+/// A server that could not be listed, with its error (secrets redacted).
+pub(super) struct Unreachable {
+    pub(super) name: String,
+    pub(super) error: String,
+}
+
+/// The live servers `live` names, listed.
 pub(super) fn list_live(live: &LiveArgs, naming: &Naming) -> Result<Listed> {
     let opts = LiveOptions {
         limits: crate::live::Limits {
@@ -184,9 +193,12 @@ fn live_servers(
                 // variable: none of them reaches a log or a report.
                 let e = entry.redact(&format!("{e:#}"));
                 eprintln!("error: server {name}: {}", crate::untrusted::visible(&e));
-                failed.push((name, e));
+                failed.push(Unreachable { name, error: e });
             }
         }
     }
-    (servers, failed)
+    Listed {
+        servers,
+        failures: failed,
+    }
 }

@@ -235,6 +235,17 @@ fn row(s: &ServerDigest, t: &ToolDigest) -> String {
     out
 }
 
+/// A shard as the index lists it: its word prefix, whether it is a leaf (it holds every
+/// word that starts with the prefix, not only the prefix itself), how many parts it has,
+/// their bytes, and its file name.
+struct ShardEntry {
+    prefix: String,
+    leaf: bool,
+    parts: usize,
+    bytes: usize,
+    name: String,
+}
+
 /// The index and every part of every shard.
 pub fn units<'g>(shared: &'g SharedFiles<'g>) -> Vec<Unit<'g>> {
     let ranked: &[At] = &shared.ranked;
@@ -248,7 +259,7 @@ pub fn units<'g>(shared: &'g SharedFiles<'g>) -> Vec<Unit<'g>> {
     split(String::new(), &groups, &weight, &mut specs);
     drop(groups);
     let size = |r: u32| sizes[r as usize];
-    let mut listed: Vec<(String, bool, usize, usize, String)> = Vec::new();
+    let mut listed: Vec<ShardEntry> = Vec::new();
     let mut units: Vec<Unit<'g>> = Vec::new();
     for spec in specs {
         let name = shard_name(&spec.key);
@@ -266,13 +277,13 @@ pub fn units<'g>(shared: &'g SharedFiles<'g>) -> Vec<Unit<'g>> {
             SHARD_BYTES,
         );
         let bytes = spec.tools.iter().map(|r| size(*r)).sum();
-        listed.push((
-            spec.key.clone(),
-            spec.leaf,
-            parts.len(),
+        listed.push(ShardEntry {
+            prefix: spec.key.clone(),
+            leaf: spec.leaf,
+            parts: parts.len(),
             bytes,
-            name.clone(),
-        ));
+            name: name.clone(),
+        });
         for (i, part) in parts.into_iter().enumerate() {
             let path = format!("assets/search/{name}-{i}.js");
             let mut key = Key::new("shard");
@@ -290,15 +301,16 @@ pub fn units<'g>(shared: &'g SharedFiles<'g>) -> Vec<Unit<'g>> {
     let tools = ranked.len();
     let mut key = Key::new("search-index");
     key.num(tools).num(listed.len());
-    for (k, leaf, parts, bytes, _) in &listed {
-        key.str(k).num(usize::from(*leaf)).num(*parts).num(*bytes);
+    for e in &listed {
+        key.str(&e.prefix)
+            .num(usize::from(e.leaf))
+            .num(e.parts)
+            .num(e.bytes);
     }
     units.push(Unit::new(INDEX_PATH.into(), key.finish(), move || {
         let shards: Vec<serde_json::Value> = listed
             .iter()
-            .map(|(k, leaf, parts, bytes, name)| {
-                serde_json::json!([k, u8::from(*leaf), parts, bytes, name])
-            })
+            .map(|e| serde_json::json!([e.prefix, u8::from(e.leaf), e.parts, e.bytes, e.name]))
             .collect();
         let value = serde_json::json!({"tools": tools, "shards": shards});
         Ok(format!("window.TOOLCAT_SEARCH = {};\n", data::script_json(&value)?).into_bytes())
