@@ -30,7 +30,6 @@ use crate::render::{self, global, pages, ServerDigest};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
@@ -38,7 +37,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 mod state;
 
-use state::{chunk_of, FileMeta, State, STATE_CHUNKS, STATE_HEADER};
+use state::{chunk_of, FileMeta, State, StateLine, STATE_CHUNKS, STATE_HEADER};
 
 /// Prints how long each phase took when `TOOLCAT_TIMINGS` is set (for benchmarks).
 struct Phases {
@@ -261,30 +260,36 @@ pub fn build(
     full(&cx, catalog_dir, &files, out)
 }
 
-/// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
 /// A server of the build: its file, its digest, and its line of the last state if it
 /// still holds.
-type Entry = (FileMeta, ServerDigest, Option<(usize, Range<usize>)>);
+struct Entry {
+    meta: FileMeta,
+    digest: ServerDigest,
+    line: Option<StateLine>,
+}
 
 /// Files, digests and state lines, in slug order.
-type BySlug = (
-    Vec<FileMeta>,
-    Vec<ServerDigest>,
-    Vec<Option<(usize, Range<usize>)>>,
-);
+struct BySlug {
+    metas: Vec<FileMeta>,
+    servers: Vec<ServerDigest>,
+    lines: Vec<Option<StateLine>>,
+}
 
+/// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
 fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
-    entries.par_sort_by(|a, b| a.1.slug.cmp(&b.1.slug));
-    catalog::check_unique_slugs(entries.iter().map(|p| p.1.slug.as_str()))?;
-    let mut metas = Vec::with_capacity(entries.len());
-    let mut servers = Vec::with_capacity(entries.len());
-    let mut lines = Vec::with_capacity(entries.len());
-    for (m, s, l) in entries {
-        metas.push(m);
-        servers.push(s);
-        lines.push(l);
+    entries.par_sort_by(|a, b| a.digest.slug.cmp(&b.digest.slug));
+    catalog::check_unique_slugs(entries.iter().map(|e| e.digest.slug.as_str()))?;
+    let mut out = BySlug {
+        metas: Vec::with_capacity(entries.len()),
+        servers: Vec::with_capacity(entries.len()),
+        lines: Vec::with_capacity(entries.len()),
+    };
+    for e in entries {
+        out.metas.push(e.meta);
+        out.servers.push(e.digest);
+        out.lines.push(e.line);
     }
-    Ok((metas, servers, lines))
+    Ok(out)
 }
 
 fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
@@ -322,14 +327,22 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
         let mut bad = Vec::new();
         for r in results {
             match r? {
-                Ok((meta, digest)) => pairs.push((meta, digest, None)),
+                Ok((meta, digest)) => pairs.push(Entry {
+                    meta,
+                    digest,
+                    line: None,
+                }),
                 Err(e) => bad.push(e),
             }
         }
         if !bad.is_empty() {
             return Err(catalog::bad_files(catalog_dir, &bad));
         }
-        let (metas, servers, lines) = by_slug(pairs)?;
+        let BySlug {
+            metas,
+            servers,
+            lines,
+        } = by_slug(pairs)?;
         let r = cx.renderer();
         let shared = global::SharedFiles::new(&r, cx.templates, &servers);
         let units = shared.units();
@@ -458,13 +471,17 @@ fn incremental(
                         cx.config.note_match(&digest.slug, &t.name);
                     }
                 }
-                pairs.push((meta, digest, line));
+                pairs.push(Entry { meta, digest, line });
             }
             Seen::Changed(meta, server_files, digest) => {
                 rendered_servers += 1;
                 changed_outputs.extend(render::server_outputs(&digest));
                 changed_files.extend(server_files);
-                pairs.push((meta, digest, None));
+                pairs.push(Entry {
+                    meta,
+                    digest,
+                    line: None,
+                });
             }
         }
     }
@@ -475,12 +492,16 @@ fn incremental(
             dirty[chunk_of(&meta.file)] = true;
         }
     }
-    for (meta, _, line) in &pairs {
-        if line.is_none() {
-            dirty[chunk_of(&meta.file)] = true;
+    for e in &pairs {
+        if e.line.is_none() {
+            dirty[chunk_of(&e.meta.file)] = true;
         }
     }
-    let (metas, servers, lines) = by_slug(pairs)?;
+    let BySlug {
+        metas,
+        servers,
+        lines,
+    } = by_slug(pairs)?;
     // Outputs of servers changed or gone that no server has now.
     let mut stale: BTreeSet<String> = old
         .iter()

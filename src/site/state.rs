@@ -59,6 +59,14 @@ pub(super) fn chunk_name(n: usize) -> String {
     format!("servers-{n:02}.jsonl")
 }
 
+/// Where a server's line is in the last state: the chunk it was read from, and the line's
+/// bytes in that chunk's text.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct StateLine {
+    pub(super) chunk: usize,
+    pub(super) range: Range<usize>,
+}
+
 /// A build's state: servers by slug, and the key of each shared file.
 pub(super) struct State {
     pub(super) build: String,
@@ -66,7 +74,7 @@ pub(super) struct State {
     pub(super) metas: Vec<FileMeta>,
     pub(super) servers: Vec<ServerDigest>,
     /// Where each server's line is in `texts`, the chunks as read, while it holds.
-    pub(super) lines: Vec<Option<(usize, Range<usize>)>>,
+    pub(super) lines: Vec<Option<StateLine>>,
     pub(super) texts: Vec<String>,
     pub(super) units: BTreeMap<String, String>,
 }
@@ -94,7 +102,7 @@ impl State {
                 let mut text = String::new();
                 for &i in servers {
                     match &self.lines[i] {
-                        Some((chunk, range)) => text.push_str(&self.texts[*chunk][range.clone()]),
+                        Some(line) => text.push_str(&self.texts[line.chunk][line.range.clone()]),
                         None => text.push_str(
                             &serde_json::to_string(&RecordRef {
                                 meta: &self.metas[i],
@@ -142,7 +150,7 @@ impl State {
             .into_par_iter()
             .map(|n| std::fs::read_to_string(dir.join(chunk_name(n))).ok())
             .collect::<Option<Vec<_>>>()?;
-        let records: Vec<(Record, (usize, Range<usize>))> = texts
+        let records: Vec<(Record, StateLine)> = texts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(n, text)| {
@@ -151,7 +159,10 @@ impl State {
                     let start = l.as_ptr() as usize - base;
                     Some((
                         serde_json::from_str::<Record>(l).ok()?,
-                        (n, start..start + l.len()),
+                        StateLine {
+                            chunk: n,
+                            range: start..start + l.len(),
+                        },
                     ))
                 })
             })
