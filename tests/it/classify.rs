@@ -129,7 +129,8 @@ fn evaluate(labels: &str, catalog: &std::path::Path) -> toolcat::eval::Evaluatio
 }
 
 /// The bars every label set is held to. `sure` and `all` are floors for this set; the
-/// needs-review share of tools labelled read is at most 5% everywhere.
+/// needs-review share of tools labelled read is at most 5% everywhere; no tool labelled
+/// dangerous is let through; confidence is calibrated.
 fn assert_bar(report: &toolcat::eval::Evaluation, tools: usize, sure_bar: f64, all_bar: f64) {
     let text = report.text(true);
     assert!(report.missing.is_empty(), "{:?}", report.missing);
@@ -143,6 +144,9 @@ fn assert_bar(report: &toolcat::eval::Evaluation, tools: usize, sure_bar: f64, a
         gated_reads <= 0.05,
         "{gated_reads:.4} of reads need review\n{text}"
     );
+    // Nothing labelled dangerous (sure) passes as safe, or is let through by the policy.
+    assert_eq!(report.dangerous_as_safe_sure, 0, "{text}");
+    assert!(report.dangerous_allowed.is_empty(), "{text}");
     // Confidence means what it says: every band of 30 verdicts or more is right about as
     // often as its mean confidence claims, within 10 points.
     for (i, &(n, ok, sum)) in report.reliability.iter().enumerate() {
@@ -157,12 +161,6 @@ fn assert_bar(report: &toolcat::eval::Evaluation, tools: usize, sure_bar: f64, a
 fn accuracy_on_the_labels_meets_the_bar() {
     let report = evaluate("corpus-labels.jsonl", &bundled_catalog());
     assert_bar(&report, 1432, 0.97, 0.93);
-    assert_eq!(report.dangerous_as_safe_sure, 0, "{}", report.text(false));
-    assert!(
-        report.dangerous_allowed.is_empty(),
-        "{}",
-        report.text(false)
-    );
 }
 
 /// The second batch of labelled servers (payments, billing, stores, crypto, cloud), which
@@ -172,12 +170,6 @@ fn accuracy_on_the_labels_meets_the_bar() {
 fn accuracy_on_the_second_batch_meets_the_bar() {
     let report = evaluate("batch2-labels.jsonl", &bundled_catalog());
     assert_bar(&report, 1200, 0.97, 0.93);
-    assert_eq!(report.dangerous_as_safe_sure, 0, "{}", report.text(false));
-    assert!(
-        report.dangerous_allowed.is_empty(),
-        "{}",
-        report.text(false)
-    );
 }
 
 /// A tool made of words the classifier does not know is never read: it needs review,
