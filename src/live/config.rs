@@ -28,7 +28,7 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
         let at = format!("{}: /{key}/{name}", path.display());
         // Every value substituted for a variable, to be kept out of what is shown.
         let expanded = std::cell::RefCell::new(Vec::new());
-        let expand = |s: &str| expand(s, &mut expanded.borrow_mut());
+        let substitute = |s: &str| expand(s, &mut expanded.borrow_mut());
         let raw = |field: &str| entry.get(field).and_then(Value::as_str);
         let map = |field: &str| -> BTreeMap<String, String> {
             entry
@@ -36,7 +36,7 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
                 .and_then(Value::as_object)
                 .map(|m| {
                     m.iter()
-                        .filter_map(|(k, v)| Some((k.clone(), expand(v.as_str()?))))
+                        .filter_map(|(k, v)| Some((k.clone(), substitute(v.as_str()?))))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -46,7 +46,7 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
             if kind == "stdio" {
                 bail!("{at}: `type` is stdio but the entry has a `url`");
             }
-            let url = expand(written_url);
+            let url = substitute(written_url);
             let headers = map("headers");
             Target::Http {
                 url,
@@ -68,8 +68,8 @@ pub fn config(path: &Path) -> Result<BTreeMap<String, Target>> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let program = expand(written_program);
-            let args = written_args.iter().map(|a| expand(a)).collect();
+            let program = substitute(written_program);
+            let args = written_args.iter().map(|a| substitute(a)).collect();
             let env = map("env");
             Target::Stdio(StdioSpec {
                 program,

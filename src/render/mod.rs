@@ -189,6 +189,7 @@ impl Settings {
 /// A server with its tools' slugs and verdicts, ready to render.
 pub struct ServerEntry<'a> {
     pub server: &'a Server,
+    /// One entry a tool of `server`, in the same order.
     pub tools: Vec<ToolEntry<'a>>,
 }
 

@@ -466,17 +466,9 @@ impl<'r> Renderer<'r> {
 
     /// A server's page and policies, and the page and JSON file of each of its tools.
     pub fn server_files(&self, e: &ServerEntry<'_>) -> Result<Vec<File>> {
-        let verdicts: Vec<crate::classify::Verdict> = e
-            .server
-            .tools
-            .iter()
-            .map(|tool| {
-                e.tools
-                    .iter()
-                    .find(|t| std::ptr::eq(t.tool, tool))
-                    .map_or_else(|| crate::classify::classify(tool), |t| t.verdict.clone())
-            })
-            .collect();
+        // `prepare_server` makes one entry a tool, in the server's order.
+        let verdicts: Vec<crate::classify::Verdict> =
+            e.tools.iter().map(|t| t.verdict.clone()).collect();
         let policy = policy::for_server(e.server, &verdicts, &self.settings.policy);
         let mut files = Vec::with_capacity(5 + e.tools.len());
         files.push(self.server_page(e)?);
