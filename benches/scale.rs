@@ -60,7 +60,10 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|s| render::prepare_server(s, &toolcat::classify::Classifier::plain()))
         .collect();
-    let files: usize = entries.iter().map(|e| 5 + e.tools.len()).sum();
+    let files: usize = entries
+        .iter()
+        .map(|e| render::ServerOutput::count(e.tools.len()))
+        .sum();
     let mut group = c.benchmark_group("render");
     group.throughput(Throughput::Elements(files as u64));
     group.sample_size(10);

@@ -138,7 +138,7 @@ pub fn server_path(dir: &Path, slug: &str) -> PathBuf {
 
 /// Write one server's file atomically (temporary file, then rename).
 pub fn write_server(dir: &Path, server: &Server) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    crate::write::create_dir(dir)?;
     let path = server_path(dir, &server.server.slug);
     crate::write::write_file_atomic(&path, to_json(server).as_bytes())
 }

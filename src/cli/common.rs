@@ -78,7 +78,7 @@ pub(super) fn write_ingested(servers: &[Server], dir: &Path, dry_run: bool) -> R
     let mut batch = crate::write::Batch::default();
     let mut changes = Vec::with_capacity(servers.len());
     if !dry_run && !servers.is_empty() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::write::create_dir(dir)?;
         // Ctrl-C while the temporary files are written leaves none behind.
         crate::interrupt::catch();
     }

@@ -124,7 +124,7 @@ fn write_policies(
             bail!("--all writes one file per server: give the directory with --out DIR");
         };
         refuse_catalog_folder(dir, catalog_dir, "--out")?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::write::create_dir(dir)?;
         let mut batch = crate::write::Batch::default();
         crate::interrupt::catch();
         for s in &catalog.servers {

@@ -2,7 +2,7 @@
 //! and the exit status.
 
 use crate::config::Config;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -108,7 +108,7 @@ pub(super) fn emit_report(
     let text = report.render(format, color);
     if let Some(path) = output {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            crate::write::create_dir(dir)?;
         }
         return crate::write::write_file_atomic(path, text.as_bytes());
     }

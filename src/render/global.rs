@@ -329,7 +329,7 @@ impl<'g> SharedFiles<'g> {
                         .map(|r| (r.as_str(), r.label()))
                         .collect::<Vec<_>>(),
                 );
-                Ok(self.r.render(template, path.into(), &ctx)?.1)
+                self.r.render(template, path, &ctx)
             }),
         }
     }
@@ -342,7 +342,7 @@ impl<'g> SharedFiles<'g> {
             key: Key::new("fixed").str(path).finish(),
             make: Box::new(move || {
                 let ctx = self.r.context_at(path, self.r.settings.base_url.clone());
-                Ok(self.r.render("404.html", path.into(), &ctx)?.1)
+                self.r.render("404.html", path, &ctx)
             }),
         }
     }
@@ -402,7 +402,7 @@ impl<'g> SharedFiles<'g> {
                         .map(|s| Self::server_row(s))
                         .collect::<Vec<_>>(),
                 );
-                Ok(self.r.render("index.html", path.into(), &ctx)?.1)
+                self.r.render("index.html", path, &ctx)
             }),
         }
     }
@@ -462,7 +462,7 @@ impl<'g> SharedFiles<'g> {
                         ctx.insert("page", &n);
                         ctx.insert("pages", &Self::page_links(&dir, pages, n));
                         ctx.insert("tools", &rows);
-                        Ok(self.r.render("list.html", path.clone(), &ctx)?.1)
+                        self.r.render("list.html", &path, &ctx)
                     }),
                 }
             })
@@ -497,7 +497,7 @@ impl<'g> SharedFiles<'g> {
                             "servers",
                             &chunk.iter().map(Self::server_row).collect::<Vec<_>>(),
                         );
-                        Ok(self.r.render("servers.html", path.clone(), &ctx)?.1)
+                        self.r.render("servers.html", &path, &ctx)
                     }),
                 }
             })
@@ -532,7 +532,7 @@ impl<'g> SharedFiles<'g> {
             make: Box::new(move || {
                 let mut ctx = self.r.context(path);
                 ctx.insert("rules", &rows);
-                Ok(self.r.render("rules.html", path.into(), &ctx)?.1)
+                self.r.render("rules.html", path, &ctx)
             }),
         }
     }
@@ -560,7 +560,7 @@ impl<'g> SharedFiles<'g> {
                 ctx.insert("quiet", &shown(rule.quiet));
                 ctx.insert("total", &total);
                 ctx.insert("tools", &self.rows(&examples));
-                Ok(self.r.render("rule.html", path.clone(), &ctx)?.1)
+                self.r.render("rule.html", &path, &ctx)
             }),
         }
     }

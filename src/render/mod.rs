@@ -7,8 +7,9 @@
 //! JSON-LD through [`data::script_json`]. Every other string from a tool definition goes
 //! through [`crate::untrusted::visible`] and is escaped by tera.
 //!
-//! [`site`] returns every file of the site, sorted by path, rendered in parallel; the
-//! result does not depend on the number of threads.
+//! [`pages::Renderer::server_files`] renders a server's own files ([`ServerOutput`]),
+//! [`global::SharedFiles`] the files made from every server's [`ServerDigest`]; the build
+//! ([`crate::site`]) hands both to a writer.
 
 pub mod chart;
 pub mod data;
@@ -17,7 +18,6 @@ mod keys;
 pub mod pages;
 pub mod search;
 
-use crate::catalog::Catalog;
 use crate::classify::Verdict;
 use crate::model::{Category, Risk, Server, Tool};
 use anyhow::{bail, Context, Result};
@@ -100,7 +100,7 @@ impl Templates {
     /// Write the default templates into `dir` (created if missing). Existing files are
     /// kept unless `force`; returns the files written.
     pub fn write_defaults(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::write::create_dir(dir)?;
         let existing: Vec<PathBuf> = DEFAULTS
             .iter()
             .map(|(n, _)| dir.join(n))
@@ -304,62 +304,54 @@ pub fn prepare_server<'a>(
     ServerEntry { server, tools }
 }
 
-/// Slugs, verdicts and summaries for the whole catalogue (computed in parallel).
-pub fn prepare<'a>(
-    catalog: &'a Catalog,
-    classifier: &crate::classify::Classifier<'_>,
-) -> Vec<ServerEntry<'a>> {
-    catalog
-        .servers
-        .par_iter()
-        .map(|server| prepare_server(server, classifier))
-        .collect()
+pub use crate::write::site::File;
+
+/// One of a server's own files.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ServerOutput {
+    /// The server's page.
+    Page,
+    /// Its JSON file of the API.
+    Api,
+    /// Its policy in a dialect.
+    Policy(crate::policy::Dialect),
+    /// The page of its tool at this index.
+    Tool(usize),
 }
 
-/// One file of the site: its path relative to the site's root, and its bytes.
-pub type File = (String, Vec<u8>);
+impl ServerOutput {
+    /// Every file of a server with `tools` tools, in the order they are rendered. This is
+    /// the one list of a server's outputs: [`pages::Renderer::server_files`] renders
+    /// exactly these, and an incremental build removes the ones a changed server no
+    /// longer has.
+    pub fn all(tools: usize) -> impl Iterator<Item = ServerOutput> {
+        [ServerOutput::Page]
+            .into_iter()
+            .chain(crate::policy::Dialect::ALL.map(ServerOutput::Policy))
+            .chain((0..tools).map(ServerOutput::Tool))
+            .chain([ServerOutput::Api])
+    }
 
-/// The paths a server's own files take: its page, its policies, its API file, and the
-/// page of each tool. [`pages::Renderer::server_files`] writes exactly
-/// these; an incremental build removes the ones a changed server no longer has.
-pub fn server_outputs(d: &ServerDigest) -> Vec<String> {
-    let mut paths = Vec::with_capacity(5 + d.tools.len());
-    paths.push(pages::server_path(&d.slug));
-    paths.push(data::server_api_path(&d.slug));
-    for dialect in crate::policy::Dialect::ALL {
-        paths.push(pages::policy_path(&d.slug, dialect));
+    /// How many files a server with `tools` tools has.
+    pub fn count(tools: usize) -> usize {
+        Self::all(tools).count()
     }
-    for t in &d.tools {
-        paths.push(pages::tool_path(&d.slug, &t.slug));
+
+    /// The file's path, for the server `server` whose tools have the slugs `tool_slug`
+    /// gives by index.
+    pub fn path<'a>(self, server: &str, tool_slug: impl Fn(usize) -> &'a str) -> String {
+        match self {
+            ServerOutput::Page => pages::server_path(server),
+            ServerOutput::Api => data::server_api_path(server),
+            ServerOutput::Policy(d) => pages::policy_path(server, d),
+            ServerOutput::Tool(i) => pages::tool_path(server, tool_slug(i)),
+        }
     }
-    paths
 }
 
-/// Render every file of the site in memory, sorted by path: the same files a build
-/// writes, without its state file and marker.
-pub fn site(
-    entries: &[ServerEntry<'_>],
-    settings: &Settings,
-    templates: &Templates,
-) -> Result<Vec<File>> {
-    let tera = templates.engine()?;
-    let r = pages::Renderer::new(&tera, settings);
-    let per_server: Result<Vec<Vec<File>>> =
-        entries.par_iter().map(|e| r.server_files(e)).collect();
-    let mut files: Vec<File> = per_server?.into_iter().flatten().collect();
-    let digests: Vec<ServerDigest> = entries.iter().map(ServerEntry::digest).collect();
-    let shared = global::SharedFiles::new(&r, templates, &digests);
-    let units = shared.units();
-    let rendered: Result<Vec<File>> = units
-        .par_iter()
-        .map(|u| Ok((u.path.clone(), u.render()?)))
-        .collect();
-    files.extend(rendered?);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
-        bail!("two files of the site would be written to {}", w[0].0);
-    }
-    Ok(files)
+/// The paths of a server's own files ([`ServerOutput::all`]).
+pub fn server_outputs(d: &ServerDigest) -> impl Iterator<Item = String> + '_ {
+    ServerOutput::all(d.tools.len()).map(|o| o.path(&d.slug, |i| &d.tools[i].slug))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The HTML pages: home, servers, tools, category and risk browse pages, rules, search, 404.
 
-use super::{chart, data, File, ServerDigest, ServerEntry, Settings, ToolDigest, ToolEntry};
+use super::{
+    chart, data, File, ServerDigest, ServerEntry, ServerOutput, Settings, ToolDigest, ToolEntry,
+};
 use crate::classify::rules::{self, Rule};
 use crate::markdown;
 use crate::model::{Category, Risk, Tool};
@@ -456,37 +458,41 @@ impl<'r> Renderer<'r> {
         ctx
     }
 
-    pub(super) fn render(&self, template: &str, path: String, ctx: &tera::Context) -> Result<File> {
+    pub(super) fn render(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: &tera::Context,
+    ) -> Result<Vec<u8>> {
         let html = self
             .tera
             .render(template, ctx)
             .with_context(|| format!("rendering {path} with template {template}"))?;
-        Ok((path, html.into_bytes()))
+        Ok(html.into_bytes())
     }
 
-    /// A server's page and policies, and the page and JSON file of each of its tools.
+    /// A server's own files ([`ServerOutput::all`]): its page, policies and API file, and
+    /// the page of each of its tools.
     pub fn server_files(&self, e: &ServerEntry<'_>) -> Result<Vec<File>> {
         // `prepare_server` makes one entry a tool, in the server's order.
         let verdicts: Vec<crate::classify::Verdict> =
             e.tools.iter().map(|t| t.verdict.clone()).collect();
         let policy = policy::for_server(e.server, &verdicts, &self.settings.policy);
-        let mut files = Vec::with_capacity(5 + e.tools.len());
-        files.push(self.server_page(e)?);
-        for d in Dialect::ALL {
-            files.push((
-                policy_path(e.slug(), d),
-                policy::render(&policy, d).into_bytes(),
-            ));
-        }
-        for t in &e.tools {
-            files.push(self.tool_page(e, t, &policy)?);
-        }
-        files.push((data::server_api_path(e.slug()), data::server_json(e)?));
-        Ok(files)
+        ServerOutput::all(e.tools.len())
+            .map(|output| {
+                let path = output.path(e.slug(), |i| &e.tools[i].slug);
+                let bytes = match output {
+                    ServerOutput::Page => self.server_page(e, &path)?,
+                    ServerOutput::Policy(d) => policy::render(&policy, d).into_bytes(),
+                    ServerOutput::Tool(i) => self.tool_page(e, &e.tools[i], &policy, &path)?,
+                    ServerOutput::Api => data::server_json(e)?,
+                };
+                Ok((path, bytes))
+            })
+            .collect()
     }
 
-    fn server_page(&self, e: &ServerEntry<'_>) -> Result<File> {
-        let path = server_path(e.slug());
+    fn server_page(&self, e: &ServerEntry<'_>, path: &str) -> Result<Vec<u8>> {
         let mut rows: Vec<(&ServerEntry<'_>, &ToolEntry<'_>)> =
             e.tools.iter().map(|t| (e, t)).collect();
         rows.sort_by(|a, b| by_risk(*a, *b));
@@ -494,7 +500,7 @@ impl<'r> Renderer<'r> {
         let risks = risk_counts(e.tools.iter().map(|t| t.verdict.risk));
         let tools: Vec<&Tool> = e.tools.iter().map(|t| t.tool).collect();
         let tokens = estimated_tokens(&tools);
-        let mut ctx = self.context(&path);
+        let mut ctx = self.context(path);
         ctx.insert("server", &server_head(e.server));
         ctx.insert("tool_count", &e.tools.len());
         ctx.insert(
@@ -628,8 +634,8 @@ impl<'r> Renderer<'r> {
         e: &ServerEntry<'_>,
         t: &ToolEntry<'_>,
         policy: &ServerPolicy,
-    ) -> Result<File> {
-        let path = tool_path(e.slug(), &t.slug);
+        path: &str,
+    ) -> Result<Vec<u8>> {
         let params = schema::params(t.tool.input_schema.as_ref());
         let param_views: Vec<ParamView> = params
             .params
@@ -664,7 +670,7 @@ impl<'r> Renderer<'r> {
         let (description, description_cut) = clip(t.tool.description());
         let questions = Self::questions(e, t);
         let category = t.verdict.category;
-        let mut ctx = self.context(&path);
+        let mut ctx = self.context(path);
         ctx.insert("server", &server_head(e.server));
         ctx.insert("name", &visible(&t.tool.name));
         ctx.insert("slug", &t.slug);

@@ -27,6 +27,7 @@ use crate::config::Config;
 use crate::ingest::{self, InputError, Naming};
 use crate::model::Server;
 use crate::render::{self, global, pages, ServerDigest};
+use crate::write::site::{InPlace, Memory, SiteWriter};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -169,11 +170,72 @@ impl<'a> Builder<'a> {
         pages::Renderer::new(&self.tera, &self.settings)
     }
 
-    /// A server's files and digest.
-    fn server(&self, server: &Server) -> Result<(Vec<render::File>, ServerDigest)> {
+    /// Classify a server and put its own files ([`render::ServerOutput`]); its digest.
+    fn render_server(&self, server: &Server, out: &Put<'_>) -> Result<ServerDigest> {
         let entry = render::prepare_server(server, &crate::classify::Classifier::new(self.config));
-        let files = self.renderer().server_files(&entry)?;
-        Ok((files, entry.digest()))
+        for (path, bytes) in self.renderer().server_files(&entry)? {
+            out.put(&path, &bytes)?;
+        }
+        Ok(entry.digest())
+    }
+
+    /// Key the shared files of `servers` (in slug order) and put those whose key is not
+    /// the one in `last` (every one without `last`); the key of each, by path.
+    fn render_shared(
+        &self,
+        servers: &[ServerDigest],
+        last: Option<&BTreeMap<String, String>>,
+        out: &Put<'_>,
+        phases: &mut Phases,
+    ) -> Result<BTreeMap<String, String>> {
+        let r = self.renderer();
+        let shared = global::SharedFiles::new(&r, self.templates, servers);
+        let units = shared.units();
+        let keys: BTreeMap<String, String> = units
+            .iter()
+            .map(|u| (u.path.clone(), format!("{:032x}", u.key)))
+            .collect();
+        phases.done("rank tools and key shared files");
+        units
+            .par_iter()
+            .filter(|u| last.is_none_or(|last| last.get(&u.path) != keys.get(&u.path)))
+            .try_for_each(|u| out.put(&u.path, &u.render()?))?;
+        phases.done("render shared files");
+        Ok(keys)
+    }
+}
+
+/// A [`SiteWriter`] with a count of what it wrote; a build stops here when interrupted.
+struct Put<'w> {
+    to: &'w dyn SiteWriter,
+    written: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
+impl<'w> Put<'w> {
+    fn new(to: &'w dyn SiteWriter) -> Self {
+        Put {
+            to,
+            written: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+        }
+    }
+
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        crate::interrupt::check()?;
+        if self.to.put(path, bytes)? {
+            self.written.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Files and bytes written.
+    fn counts(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
     }
 }
 
@@ -275,6 +337,23 @@ struct BySlug {
     lines: Vec<Option<StateLine>>,
 }
 
+/// The results of reading each catalogue file, or an error naming every file that could
+/// not be read.
+fn readable<T>(catalog_dir: &Path, results: Vec<Result<Result<T, InputError>>>) -> Result<Vec<T>> {
+    let mut ok = Vec::with_capacity(results.len());
+    let mut bad = Vec::new();
+    for r in results {
+        match r? {
+            Ok(t) => ok.push(t),
+            Err(e) => bad.push(e),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(catalog::bad_files(catalog_dir, &bad));
+    }
+    Ok(ok)
+}
+
 /// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
 fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
     entries.par_sort_by(|a, b| a.digest.slug.cmp(&b.digest.slug));
@@ -293,20 +372,12 @@ fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
 }
 
 fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
-    let written = AtomicUsize::new(0);
-    let bytes = AtomicUsize::new(0);
     let mut stats = Stats::default();
     let mut next_state = None;
     let mut phases = Phases::new();
     crate::write::build_dir(out, |staging| {
-        let put = |path: &str, data: &[u8]| -> Result<()> {
-            crate::interrupt::check()?;
-            staging.write(path, data)?;
-            written.fetch_add(1, Ordering::Relaxed);
-            bytes.fetch_add(data.len(), Ordering::Relaxed);
-            Ok(())
-        };
-        let results: Vec<Result<Result<(FileMeta, ServerDigest), InputError>>> = files
+        let put = Put::new(staging);
+        let results: Vec<Result<Result<Entry, InputError>>> = files
             .par_iter()
             .map(|path| {
                 crate::interrupt::check()?;
@@ -314,53 +385,26 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
                     Ok(read) => read,
                     Err(e) => return Ok(Err(e)),
                 };
-                let (server_files, digest) = cx.server(&server)?;
-                drop(server);
-                for (p, data) in &server_files {
-                    put(p, data)?;
-                }
-                Ok(Ok((meta, digest)))
-            })
-            .collect();
-        phases.done("read, classify and render servers");
-        let mut pairs = Vec::with_capacity(results.len());
-        let mut bad = Vec::new();
-        for r in results {
-            match r? {
-                Ok((meta, digest)) => pairs.push(Entry {
+                let digest = cx.render_server(&server, &put)?;
+                Ok(Ok(Entry {
                     meta,
                     digest,
                     line: None,
-                }),
-                Err(e) => bad.push(e),
-            }
-        }
-        if !bad.is_empty() {
-            return Err(catalog::bad_files(catalog_dir, &bad));
-        }
+                }))
+            })
+            .collect();
+        phases.done("read, classify and render servers");
         let BySlug {
             metas,
             servers,
             lines,
-        } = by_slug(pairs)?;
-        let r = cx.renderer();
-        let shared = global::SharedFiles::new(&r, cx.templates, &servers);
-        let units = shared.units();
-        phases.done("rank tools and key shared files");
-        let mut keys = BTreeMap::new();
-        units
-            .par_iter()
-            .try_for_each(|u| put(&u.path, &u.render()?))?;
-        phases.done("render shared files");
-        for u in &units {
-            keys.insert(u.path.clone(), format!("{:032x}", u.key));
-        }
-        stats.files = written.load(Ordering::Relaxed) + 1;
+        } = by_slug(readable(catalog_dir, results)?)?;
+        let keys = cx.render_shared(&servers, None, &put, &mut phases)?;
+        (stats.written, stats.bytes) = put.counts();
+        stats.files = stats.written + 1;
         stats.servers = servers.len();
         stats.tools = servers.iter().map(|s| s.tools.len()).sum();
         stats.rendered_servers = servers.len();
-        drop(units);
-        drop(shared);
         next_state = Some(State {
             build: cx.build.clone(),
             marker: String::new(),
@@ -383,7 +427,6 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
     }
     phases.done("write the state");
     stats.written = stats.files;
-    stats.bytes = bytes.load(Ordering::Relaxed);
     Ok(stats)
 }
 
@@ -391,9 +434,12 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
 enum Seen {
     /// Unchanged: the index of its record in the last state, and its metadata now.
     Same(usize, FileMeta),
-    Changed(FileMeta, Vec<render::File>, ServerDigest),
+    /// Read again and rendered.
+    Changed(FileMeta, ServerDigest),
 }
 
+/// Render what changed since the last build into memory, then update the site in place:
+/// write the files whose bytes changed and remove those no server has any more.
 fn incremental(
     cx: &Builder<'_>,
     catalog_dir: &Path,
@@ -416,6 +462,8 @@ fn incremental(
         .enumerate()
         .map(|(i, m)| (m.file.as_str(), i))
         .collect();
+    let changed = Memory::default();
+    let put_changed = Put::new(&changed);
     let seen: Vec<Result<Result<Seen, InputError>>> = files
         .par_iter()
         .map(|path| {
@@ -438,30 +486,19 @@ fn incremental(
             if let Some(i) = old.filter(|i| old_metas[*i].hash == meta.hash) {
                 return Ok(Ok(Seen::Same(i, meta)));
             }
-            let (server_files, digest) = cx.server(&server)?;
-            Ok(Ok(Seen::Changed(meta, server_files, digest)))
+            let digest = cx.render_server(&server, &put_changed)?;
+            Ok(Ok(Seen::Changed(meta, digest)))
         })
         .collect();
     phases.done("scan the catalogue, render changed servers");
-    let mut bad = Vec::new();
-    let mut seen_ok = Vec::with_capacity(seen.len());
-    for s in seen {
-        match s? {
-            Ok(s) => seen_ok.push(s),
-            Err(e) => bad.push(e),
-        }
-    }
-    if !bad.is_empty() {
-        return Err(catalog::bad_files(catalog_dir, &bad));
-    }
+    let seen = readable(catalog_dir, seen)?;
 
     // The servers now: kept digests moved out of the last state, changed ones new.
     let mut old: Vec<Option<ServerDigest>> = old_servers.into_iter().map(Some).collect();
-    let mut pairs = Vec::with_capacity(seen_ok.len());
-    let mut changed_files: Vec<render::File> = Vec::new();
+    let mut entries = Vec::with_capacity(seen.len());
     let mut changed_outputs: BTreeSet<String> = BTreeSet::new();
     let mut rendered_servers = 0;
-    for s in seen_ok {
+    for s in seen {
         match s {
             Seen::Same(i, meta) => {
                 let digest = old[i].take().context("a catalogue file listed twice")?;
@@ -471,13 +508,12 @@ fn incremental(
                         cx.config.note_match(&digest.slug, &t.name);
                     }
                 }
-                pairs.push(Entry { meta, digest, line });
+                entries.push(Entry { meta, digest, line });
             }
-            Seen::Changed(meta, server_files, digest) => {
+            Seen::Changed(meta, digest) => {
                 rendered_servers += 1;
                 changed_outputs.extend(render::server_outputs(&digest));
-                changed_files.extend(server_files);
-                pairs.push(Entry {
+                entries.push(Entry {
                     meta,
                     digest,
                     line: None,
@@ -492,7 +528,7 @@ fn incremental(
             dirty[chunk_of(&meta.file)] = true;
         }
     }
-    for e in &pairs {
+    for e in &entries {
         if e.line.is_none() {
             dirty[chunk_of(&e.meta.file)] = true;
         }
@@ -501,7 +537,7 @@ fn incremental(
         metas,
         servers,
         lines,
-    } = by_slug(pairs)?;
+    } = by_slug(entries)?;
     // Outputs of servers changed or gone that no server has now.
     let mut stale: BTreeSet<String> = old
         .iter()
@@ -509,61 +545,36 @@ fn incremental(
         .flat_map(render::server_outputs)
         .filter(|p| !changed_outputs.contains(p))
         .collect();
-
     phases.done("merge digests");
-    let r = cx.renderer();
-    let shared = global::SharedFiles::new(&r, cx.templates, &servers);
-    phases.done("rank tools");
-    let units = shared.units();
-    phases.done("key shared files");
-    let mut keys = BTreeMap::new();
-    for u in &units {
-        keys.insert(u.path.clone(), format!("{:032x}", u.key));
-    }
-    let rendered: Vec<render::File> = units
-        .par_iter()
-        .filter(|u| old_units.get(&u.path) != keys.get(&u.path))
-        .map(|u| {
-            crate::interrupt::check()?;
-            Ok((u.path.clone(), u.render()?))
-        })
-        .collect::<Result<_>>()?;
+
+    let keys = cx.render_shared(&servers, Some(&old_units), &put_changed, &mut phases)?;
     stale.extend(old_units.keys().filter(|p| !keys.contains_key(*p)).cloned());
-    let server_file_count: usize = servers.iter().map(|s| 5 + s.tools.len()).sum();
+    let server_files: usize = servers
+        .iter()
+        .map(|s| render::ServerOutput::count(s.tools.len()))
+        .sum();
     let mut stats = Stats {
-        files: server_file_count + units.len() + 1,
+        files: server_files + keys.len() + 1,
         servers: servers.len(),
         tools: servers.iter().map(|s| s.tools.len()).sum(),
         rendered_servers,
         incremental: true,
         ..Stats::default()
     };
-    drop(units);
-    drop(shared);
+    let changed = changed.into_files()?;
 
-    phases.done("render changed shared files");
     // Everything is rendered: now change the site. Without a state, an interrupted
     // update is followed by a full build; a failed one says so.
     invalidate_state(out)?;
-    let written = AtomicUsize::new(0);
-    let bytes = AtomicUsize::new(0);
+    let site = InPlace::new(out);
+    let put = Put::new(&site);
     let update = || -> Result<()> {
-        changed_files
+        changed
             .par_iter()
-            .chain(rendered.par_iter())
-            .try_for_each(|(path, data)| -> Result<()> {
-                crate::interrupt::check()?;
-                if write_if_changed(out, path, data)? {
-                    written.fetch_add(1, Ordering::Relaxed);
-                    bytes.fetch_add(data.len(), Ordering::Relaxed);
-                }
-                Ok(())
-            })?;
+            .try_for_each(|(path, bytes)| put.put(path, bytes))?;
         for path in &stale {
-            let full = crate::write::inside(out, path)?;
-            if remove_if_present(&full)? {
+            if site.remove(path)? {
                 stats.removed += 1;
-                remove_empty_parents(out, &full);
             }
         }
         phases.done("write files");
@@ -585,26 +596,8 @@ fn incremental(
         )
     })?;
     phases.done("write the state");
-    stats.written = written.load(Ordering::Relaxed);
-    stats.bytes = bytes.load(Ordering::Relaxed);
+    (stats.written, stats.bytes) = put.counts();
     Ok(stats)
-}
-
-/// Write `data` at `path` inside `out` unless the file already holds exactly it. Returns
-/// whether it wrote.
-fn write_if_changed(out: &Path, path: &str, data: &[u8]) -> Result<bool> {
-    let full = crate::write::inside(out, path)?;
-    if std::fs::metadata(&full).is_ok_and(|m| m.len() == data.len() as u64)
-        && std::fs::read(&full).is_ok_and(|old| old == data)
-    {
-        return Ok(false);
-    }
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    crate::write::write_page_atomic(&full, data)?;
-    Ok(true)
 }
 
 /// Make the state beside `out` unusable until it is written again: its header goes (or
@@ -612,28 +605,9 @@ fn write_if_changed(out: &Path, path: &str, data: &[u8]) -> Result<bool> {
 fn invalidate_state(out: &Path) -> Result<()> {
     let dir = state_path(out);
     match std::fs::symlink_metadata(&dir) {
-        Ok(m) if m.is_dir() => remove_if_present(&dir.join(STATE_HEADER)).map(|_| ()),
-        Ok(_) => remove_if_present(&dir).map(|_| ()),
+        Ok(m) if m.is_dir() => crate::write::remove_if_present(&dir.join(STATE_HEADER)).map(|_| ()),
+        Ok(_) => crate::write::remove_if_present(&dir).map(|_| ()),
         Err(_) => Ok(()),
-    }
-}
-
-fn remove_if_present(path: &Path) -> Result<bool> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => bail!("removing {}: {e}", path.display()),
-    }
-}
-
-/// Remove the directories left empty above a removed file, up to `out`.
-fn remove_empty_parents(out: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
     }
 }
 
@@ -677,14 +651,30 @@ pub fn refuse_input_inside(out: &Path, what: &str, input: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every file of the site, in memory, sorted by path (without the marker).
+/// Every file of the site, in memory, sorted by path (without the marker): what a full
+/// build of `catalog` writes, rendered by the same code.
 pub fn render_site(
     catalog: &catalog::Catalog,
     config: &Config,
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {
-    let entries = render::prepare(catalog, &crate::classify::Classifier::new(config));
-    render::site(&entries, &site_settings(config)?, templates)
+    let cx = Builder::new(config, templates)?;
+    let memory = Memory::default();
+    let put = Put::new(&memory);
+    let entries: Vec<Entry> = catalog
+        .servers
+        .par_iter()
+        .map(|server| {
+            Ok(Entry {
+                meta: FileMeta::default(),
+                digest: cx.render_server(server, &put)?,
+                line: None,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let servers = by_slug(entries)?.servers;
+    cx.render_shared(&servers, None, &put, &mut Phases::new())?;
+    memory.into_files()
 }
 
 /// The site's settings from `toolcat.toml`.

@@ -18,7 +18,7 @@ pub(super) const STATE_FORMAT: u32 = 4;
 pub(super) const STATE_HEADER: &str = "header.json";
 
 /// What is known of a catalogue file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub(super) struct FileMeta {
     pub(super) file: String,
     pub(super) len: u64,
@@ -89,7 +89,7 @@ impl State {
             meta: &'a FileMeta,
             server: &'a ServerDigest,
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::write::create_dir(dir)?;
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); STATE_CHUNKS];
         for (i, meta) in self.metas.iter().enumerate() {
             members[chunk_of(&meta.file)].push(i);

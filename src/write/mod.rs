@@ -1,11 +1,27 @@
-//! The only module that writes outputs: files are replaced atomically, and a site is built
-//! in a staging directory beside its target, then swapped in, so a failed or interrupted
-//! build leaves the previous site as it was.
+//! The only module that writes outputs: files are replaced atomically ([`write_file_atomic`]),
+//! several at once all or nothing ([`Batch`]), and a site through a [`site::SiteWriter`]
+//! (see [`site`]).
 
 use anyhow::{bail, Context, Result};
-use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+
+pub mod site;
+
+pub use site::{build_dir, inside, Staging};
+
+/// Create `dir` and its missing parents.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
+}
+
+/// Remove the file at `path`; returns whether there was one.
+pub fn remove_if_present(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => bail!("removing {}: {e}", path.display()),
+    }
+}
 
 /// Write `bytes` to `path` through a temporary file in the same directory and a rename.
 /// On failure the temporary file is removed and `path` is as it was.
@@ -168,147 +184,6 @@ fn rename_temp(tmp: &Path, path: &Path) -> Result<()> {
     })
 }
 
-/// A directory being filled; every path written is relative and checked to stay inside.
-pub struct Staging {
-    root: PathBuf,
-    /// Directories known to exist: each is created once, not before every file in it.
-    made: Mutex<HashSet<PathBuf>>,
-}
-
-impl Staging {
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// Write a file at a relative path made of normal components only.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.resolve(relative)?;
-        if let Some(parent) = path.parent() {
-            if !self.made.lock().is_ok_and(|made| made.contains(parent)) {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
-                if let Ok(mut made) = self.made.lock() {
-                    made.insert(parent.to_path_buf());
-                }
-            }
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    }
-
-    fn resolve(&self, relative: &str) -> Result<PathBuf> {
-        inside(&self.root, relative)
-    }
-}
-
-/// `root` joined with a relative path made of normal components only: never a path
-/// outside `root`.
-pub fn inside(root: &Path, relative: &str) -> Result<PathBuf> {
-    let rel = Path::new(relative);
-    let safe = !relative.is_empty()
-        && rel.components().all(|c| matches!(c, Component::Normal(_)))
-        && !relative.contains('\\');
-    if !safe {
-        bail!("refusing to write outside the output directory: {relative:?}");
-    }
-    Ok(root.join(rel))
-}
-
-/// Build a directory with `fill` and put it at `target` only if `fill` succeeds.
-///
-/// The staging directory is `<target>.toolcat-staging-<pid>` beside the target, so the
-/// final renames stay on one filesystem. On error the staging directory is removed and
-/// `target` is untouched.
-pub fn build_dir<F>(target: &Path, fill: F) -> Result<()>
-where
-    F: FnOnce(&Staging) -> Result<()>,
-{
-    let name = target
-        .file_name()
-        .with_context(|| format!("output path {} has no directory name", target.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if target.exists() && !target.is_dir() {
-        bail!(
-            "output path {} exists and is not a directory",
-            target.display()
-        );
-    }
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    remove_leftovers(parent, &name, target);
-    let pid = std::process::id();
-    let staging_path = parent.join(format!("{name}.toolcat-staging-{pid}"));
-    if staging_path.exists() {
-        std::fs::remove_dir_all(&staging_path)
-            .with_context(|| format!("removing stale {}", staging_path.display()))?;
-    }
-    std::fs::create_dir(&staging_path)
-        .with_context(|| format!("creating {}", staging_path.display()))?;
-    let staging = Staging {
-        root: staging_path,
-        made: Mutex::default(),
-    };
-    if let Err(e) = fill(&staging) {
-        let _ = std::fs::remove_dir_all(&staging.root);
-        return Err(e);
-    }
-    swap_in(
-        &staging.root,
-        target,
-        &parent.join(format!("{name}.toolcat-old-{pid}")),
-    )
-}
-
-/// Remove the staging and set-aside directories that builds of `target` killed outright
-/// (SIGKILL, a crash, a power cut) left beside it: those named for a process that no longer
-/// runs. Only while `target` exists: a build killed between its two renames leaves the
-/// site only in them, and they are kept for a person to pick from. Linux only (it asks
-/// `/proc` whether the process runs); best effort.
-fn remove_leftovers(parent: &Path, name: &str, target: &Path) {
-    if !cfg!(target_os = "linux") || !target.is_dir() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(name)) else {
-            continue;
-        };
-        let pid = rest
-            .strip_prefix(".toolcat-staging-")
-            .or_else(|| rest.strip_prefix(".toolcat-old-"))
-            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        let dead = pid.is_some_and(|p| !Path::new("/proc").join(p).exists());
-        if dead && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-fn swap_in(staging: &Path, target: &Path, old: &Path) -> Result<()> {
-    let had_old = target.exists();
-    if had_old {
-        std::fs::rename(target, old)
-            .with_context(|| format!("moving aside {}", target.display()))?;
-    }
-    if let Err(e) = std::fs::rename(staging, target) {
-        if had_old {
-            let _ = std::fs::rename(old, target);
-        }
-        let _ = std::fs::remove_dir_all(staging);
-        bail!("putting the new output at {}: {e}", target.display());
-    }
-    if had_old {
-        std::fs::remove_dir_all(old).with_context(|| format!("removing {}", old.display()))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,41 +216,6 @@ mod tests {
         write_page_atomic(&a, b"page").unwrap();
         assert!(take().is_empty());
         assert_eq!(std::fs::read(&a).unwrap(), b"page");
-    }
-
-    #[test]
-    fn staging_refuses_escapes() {
-        let s = Staging {
-            root: PathBuf::from("/nonexistent"),
-            made: Mutex::default(),
-        };
-        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a\\..\\b", "./"] {
-            assert!(s.resolve(bad).is_err(), "{bad}");
-        }
-        assert!(s.resolve("tools/a/index.html").is_ok());
-    }
-
-    #[test]
-    fn staging_creates_each_directory_once_and_writes_into_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging {
-            root: dir.path().to_path_buf(),
-            made: Mutex::default(),
-        };
-        s.write("a/b/one.html", b"1").unwrap();
-        s.write("a/b/two.html", b"2").unwrap();
-        s.write("a/three.html", b"3").unwrap();
-        assert_eq!(
-            std::fs::read(dir.path().join("a/b/two.html")).unwrap(),
-            b"2"
-        );
-        assert_eq!(
-            std::fs::read(dir.path().join("a/three.html")).unwrap(),
-            b"3"
-        );
-        let made = s.made.lock().unwrap();
-        assert!(made.contains(&dir.path().join("a/b")) && made.contains(&dir.path().join("a")));
-        assert_eq!(made.len(), 2);
     }
 
     /// Every file of `dir`, with its bytes.
