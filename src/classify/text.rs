@@ -372,9 +372,81 @@ fn push_words(out: &mut String, part: &str) {
     }
 }
 
+/// Where `needle` (ASCII) first occurs in `hay`, ignoring ASCII case.
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether `needle` (ASCII) occurs in `hay`, ignoring ASCII case.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    find_ci(hay, needle).is_some()
+}
+
+/// Whether `word` (lower-case ASCII) occurs in `hay` as a whole word, ignoring ASCII case.
+pub fn contains_word(hay: &str, word: &str) -> bool {
+    let (h, w) = (hay.as_bytes(), word.as_bytes());
+    if w.is_empty() || w.len() > h.len() {
+        return false;
+    }
+    let first = w[0];
+    let starts = &h[..=h.len() - w.len()];
+    let mut candidates = memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        starts,
+    );
+    // An ASCII match starts and ends on char boundaries.
+    candidates
+        .any(|i| h[i..i + w.len()].eq_ignore_ascii_case(w) && stands_alone(hay, i, i + w.len()))
+}
+
+/// Whether `hay[start..end]` stands as a whole word: no letter or digit just before or after.
+pub fn stands_alone(hay: &str, start: usize, end: usize) -> bool {
+    hay[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+        && hay[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_whole_and_case_blind() {
+        assert!(contains_word("Opens the Browser.", "browser"));
+        assert!(!contains_word("browsers", "browser"));
+        assert!(!contains_word("ébrowser", "browser"));
+        assert!(contains_word("é browser", "browser"));
+        assert!(!contains_word("", "x"));
+    }
+
+    /// Every position compared: what [`contains_word`] finds with `memchr`.
+    fn contains_word_naive(hay: &str, word: &str) -> bool {
+        let (h, w) = (hay.as_bytes(), word.as_bytes());
+        !w.is_empty()
+            && w.len() <= h.len()
+            && (0..=h.len() - w.len()).any(|i| {
+                h[i..i + w.len()].eq_ignore_ascii_case(w) && stands_alone(hay, i, i + w.len())
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whole_words_are_found_where_a_plain_search_finds_them(
+            hay in "(sql|SQL|Sq|s|l|é|ésql| |_|1){0,12}", word in "(sql|s|1sq|_)"
+        ) {
+            proptest::prop_assert_eq!(contains_word(&hay, &word), contains_word_naive(&hay, &word));
+        }
+    }
 
     #[test]
     fn tokens_split_every_convention() {

@@ -8,8 +8,8 @@
 //! `name | description`, or a whole tool as JSON.
 
 use super::lexicon;
-use super::phrases::{self, contains_ci, contains_word, Phrases};
-use super::text::quote;
+use super::phrases::Phrases;
+use super::text::{contains_ci, contains_word, quote};
 use super::{Acc, Ctx};
 use crate::model::Category;
 use crate::schema::Param;
@@ -90,8 +90,8 @@ mod wording;
 /// helpers below.
 mod prelude {
     pub(super) use super::super::lexicon::{self, Strength};
-    pub(super) use super::super::phrases::{self, find_ci, Phrases};
-    pub(super) use super::super::text::{self, quote, with_lower, with_verb_base, words};
+    pub(super) use super::super::phrases::{self, Phrases};
+    pub(super) use super::super::text::{self, find_ci, quote, with_lower, with_verb_base, words};
     pub(super) use super::super::{Acc, Ctx};
     pub(super) use super::{
         code_params, dashes_to_underscores, name_word, param_name, param_where, phrase,
@@ -358,7 +358,7 @@ fn word_in_description(ctx: &Ctx<'_>, list: &Phrases, word: &str) -> bool {
     ctx.phrase_hits(list).any(|h| {
         h.end <= d.len()
             && d[h.start..h.end].eq_ignore_ascii_case(word)
-            && phrases::stands_alone(d, h.start, h.end)
+            && super::text::stands_alone(d, h.start, h.end)
     })
 }
 
