@@ -146,6 +146,47 @@ impl Finding {
     }
 }
 
+/// What a comparison says of a server of the baseline that the current state lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// Nothing: it was not asked about (`check` looks at the servers it is given).
+    NotChecked,
+    /// It is gone, and each of its tools is reported removed (`diff`).
+    Removed,
+}
+
+/// Compare every server of `now` with its namesake (by slug) in `baseline`, then, under
+/// [`Absent::Removed`], each server of `baseline` missing from `now` with no tools. Returns
+/// the findings, server by server, and the slugs of the servers compared.
+pub fn compare_all(
+    baseline: &[Server],
+    now: &[Server],
+    absent: Absent,
+    classifier: &crate::classify::Classifier<'_>,
+) -> (Vec<Finding>, Vec<String>) {
+    let mut findings = Vec::new();
+    let mut servers = Vec::new();
+    for s in now {
+        let before = baseline.iter().find(|b| b.server.slug == s.server.slug);
+        findings.extend(compare(before, s, classifier));
+        servers.push(s.server.slug.clone());
+    }
+    if absent == Absent::Removed {
+        for b in baseline
+            .iter()
+            .filter(|b| !now.iter().any(|a| a.server.slug == b.server.slug))
+        {
+            let empty = Server {
+                server: b.server.clone(),
+                tools: Vec::new(),
+            };
+            findings.extend(compare(Some(b), &empty, classifier));
+            servers.push(b.server.slug.clone());
+        }
+    }
+    (findings, servers)
+}
+
 /// Compare a server as reviewed (`before`, `None` for a server new to the catalogue) with
 /// what it lists now; verdicts come from `classifier`.
 pub fn compare(

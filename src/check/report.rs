@@ -41,6 +41,27 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of `findings` on `servers`, with the findings `[[check.ignore]]` of
+    /// `config` covers marked ignored (they are shown, and do not count).
+    pub fn new(
+        mut findings: Vec<Finding>,
+        mut servers: Vec<String>,
+        locations: BTreeMap<(String, Option<String>), Location>,
+        config: &crate::config::Config,
+    ) -> Report {
+        for f in &mut findings {
+            if let Some(reason) = config.ignore_reason(f.code, &f.server, f.tool.as_deref()) {
+                f.ignored = Some(reason);
+            }
+        }
+        servers.sort();
+        Report {
+            findings,
+            servers,
+            locations,
+        }
+    }
+
     /// Findings that count towards the exit status (not ignored).
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.ignored.is_none())

@@ -3,10 +3,11 @@
 use super::common::{folder_of, read_inputs, refuse_catalog_folder, write_ingested};
 use super::live::{list_live, Listed, LiveArgs};
 use super::report::{
-    apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
+    emit_reports, exit_status, outputs, parse_fail_on, parse_report, warn_unused_ignores, FailOn,
     ReportFormat, ReportOutput,
 };
 use crate::catalog;
+use crate::check::{report::Report, Absent};
 use crate::config::Config;
 use crate::ingest::Naming;
 use crate::model::Server;
@@ -103,27 +104,16 @@ fn check(
         }
     };
     let classifier = crate::classify::Classifier::new(config);
-    let mut findings = Vec::new();
-    for s in &current {
-        let before = baseline
-            .servers
-            .iter()
-            .find(|b| b.server.slug == s.server.slug);
-        findings.extend(crate::check::compare(before, s, &classifier));
-    }
+    let (mut findings, mut servers) =
+        crate::check::compare_all(&baseline.servers, &current, Absent::NotChecked, &classifier);
     for f in &failures {
         findings.push(crate::check::Finding::unreachable(&f.name, &f.error));
+        servers.push(f.name.clone());
     }
-    apply_ignores(config, &mut findings);
-    let mut servers: Vec<String> = current.iter().map(|s| s.server.slug.clone()).collect();
-    servers.extend(failures.iter().map(|f| f.name.clone()));
-    servers.sort();
     let located: Vec<&Server> = baseline.servers.iter().collect();
-    let report = crate::check::report::Report {
-        findings,
-        servers,
-        locations: crate::catalog::tool_locations(catalog_dir, &located),
-    };
+    let locations = crate::catalog::tool_locations(catalog_dir, &located);
+    let report = Report::new(findings, servers, locations, config);
+    warn_unused_ignores(config);
     emit_reports(&report, &opts.outputs)?;
     if opts.update {
         write_ingested(&current, catalog_dir, false)?;

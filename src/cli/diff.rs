@@ -2,14 +2,16 @@
 
 use super::common::read_inputs;
 use super::report::{
-    apply_ignores, emit_reports, exit_status, outputs, parse_fail_on, parse_report, FailOn,
+    emit_reports, exit_status, outputs, parse_fail_on, parse_report, warn_unused_ignores, FailOn,
     ReportFormat, ReportOutput,
 };
 use crate::catalog;
+use crate::check::{report::Report, Absent};
 use crate::config::Config;
 use crate::ingest::Naming;
 use crate::model::Server;
 use anyhow::Result;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -64,31 +66,10 @@ fn diff(
         after[0].server.slug.clone_from(&before[0].server.slug);
     }
     let classifier = crate::classify::Classifier::new(config);
-    let mut findings = Vec::new();
-    let mut servers = Vec::new();
-    for s in &after {
-        let b = before.iter().find(|b| b.server.slug == s.server.slug);
-        findings.extend(crate::check::compare(b, s, &classifier));
-        servers.push(s.server.slug.clone());
-    }
-    for b in before
-        .iter()
-        .filter(|b| !after.iter().any(|a| a.server.slug == b.server.slug))
-    {
-        let empty = Server {
-            server: b.server.clone(),
-            tools: Vec::new(),
-        };
-        findings.extend(crate::check::compare(Some(b), &empty, &classifier));
-        servers.push(b.server.slug.clone());
-    }
-    apply_ignores(config, &mut findings);
-    servers.sort();
-    let report = crate::check::report::Report {
-        findings,
-        servers,
-        locations: std::collections::BTreeMap::new(),
-    };
+    let (findings, servers) =
+        crate::check::compare_all(&before, &after, Absent::Removed, &classifier);
+    let report = Report::new(findings, servers, BTreeMap::new(), config);
+    warn_unused_ignores(config);
     emit_reports(&report, outputs)?;
     Ok(exit_status(&report.findings, fail_on, false))
 }

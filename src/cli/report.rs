@@ -118,13 +118,8 @@ pub(super) fn emit_report(
     Ok(())
 }
 
-/// Mark findings that `[[check.ignore]]` covers; warn about ignores that matched nothing.
-pub(super) fn apply_ignores(config: &Config, findings: &mut [crate::check::Finding]) {
-    for f in findings.iter_mut() {
-        if let Some(reason) = config.ignore_reason(f.code, &f.server, f.tool.as_deref()) {
-            f.ignored = Some(reason);
-        }
-    }
+/// Warn about the `[[check.ignore]]` entries that matched no finding.
+pub(super) fn warn_unused_ignores(config: &Config) {
     for w in config.unused_ignores() {
         eprintln!("warning: {w}");
     }

@@ -351,6 +351,30 @@ fn diff_compares_two_files_or_two_catalogues() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// A server of the baseline that the current state lacks: `check` was not asked about
+/// it, `diff` reports every one of its tools removed.
+#[test]
+fn a_server_missing_from_now_is_removed_for_diff_and_unasked_for_check() {
+    use toolcat::check::{compare_all, Absent, Kind};
+    let catalog = toolcat::catalog::load(&repo().join("catalog")).unwrap();
+    let git = catalog.server("mcp-server-git").unwrap().clone();
+    let stripe = catalog.server("stripe-mcp").unwrap().clone();
+    let classifier = toolcat::classify::Classifier::plain();
+    let baseline = [git.clone(), stripe.clone()];
+    let now = [git];
+
+    let (findings, servers) = compare_all(&baseline, &now, Absent::NotChecked, &classifier);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(servers, ["mcp-server-git"]);
+
+    let (findings, servers) = compare_all(&baseline, &now, Absent::Removed, &classifier);
+    assert_eq!(servers, ["mcp-server-git", "stripe-mcp"]);
+    assert_eq!(findings.len(), stripe.tools.len());
+    assert!(findings
+        .iter()
+        .all(|f| f.kind_enum == Kind::ToolRemoved && f.server == "stripe-mcp"));
+}
+
 fn validate(schema: &Path, doc: &Value) {
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
