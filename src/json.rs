@@ -19,7 +19,7 @@ use std::fmt;
 /// A whole JSON document; [`Json::root`] reads it.
 #[derive(Clone)]
 pub struct Json {
-    nodes: Vec<Node>,
+    nodes: Vec<JsonNode>,
     /// Every object's members, one object after another, each object's sorted by key.
     members: Vec<Member>,
     /// Every array's elements (node indices), one array after another.
@@ -29,7 +29,7 @@ pub struct Json {
 }
 
 #[derive(Clone)]
-enum Node {
+enum JsonNode {
     Null,
     Bool(bool),
     Number(Number),
@@ -91,19 +91,19 @@ impl Json {
     /// object's members (and every array's items) stay side by side.
     fn add(&mut self, v: &Value) -> u32 {
         let at = self.nodes.len();
-        self.nodes.push(Node::Null);
+        self.nodes.push(JsonNode::Null);
         let node = match v {
-            Value::Null => Node::Null,
-            Value::Bool(b) => Node::Bool(*b),
-            Value::Number(n) => Node::Number(n.clone()),
-            Value::String(s) => Node::String(self.push_text(s)),
+            Value::Null => JsonNode::Null,
+            Value::Bool(b) => JsonNode::Bool(*b),
+            Value::Number(n) => JsonNode::Number(n.clone()),
+            Value::String(s) => JsonNode::String(self.push_text(s)),
             Value::Array(list) => {
                 let start = self.items.len();
                 self.items.resize(start + list.len(), 0);
                 for (i, item) in list.iter().enumerate() {
                     self.items[start + i] = self.add(item);
                 }
-                Node::Array(Span {
+                JsonNode::Array(Span {
                     start: index(start),
                     end: index(start + list.len()),
                 })
@@ -122,7 +122,7 @@ impl Json {
                     let value = self.add(item);
                     self.members[start + i] = Member { key, value };
                 }
-                Node::Object(Span {
+                JsonNode::Object(Span {
                     start: index(start),
                     end: index(start + map.len()),
                 })
@@ -203,7 +203,7 @@ impl<'a> JsonRef<'a> {
         self.doc
     }
 
-    fn node(self) -> &'a Node {
+    fn node(self) -> &'a JsonNode {
         &self.doc.nodes[self.at as usize]
     }
 
@@ -212,19 +212,19 @@ impl<'a> JsonRef<'a> {
     }
 
     pub fn is_object(self) -> bool {
-        matches!(self.node(), Node::Object(_))
+        matches!(self.node(), JsonNode::Object(_))
     }
 
     pub fn as_str(self) -> Option<&'a str> {
         match self.node() {
-            Node::String(s) => Some(&self.doc.text[s.range()]),
+            JsonNode::String(s) => Some(&self.doc.text[s.range()]),
             _ => None,
         }
     }
 
     pub fn as_bool(self) -> Option<bool> {
         match self.node() {
-            Node::Bool(b) => Some(*b),
+            JsonNode::Bool(b) => Some(*b),
             _ => None,
         }
     }
@@ -232,7 +232,7 @@ impl<'a> JsonRef<'a> {
     /// The elements of an array.
     pub fn as_array(self) -> Option<impl ExactSizeIterator<Item = JsonRef<'a>> + Clone> {
         match self.node() {
-            Node::Array(s) => Some(self.doc.items[s.range()].iter().map(move |&i| self.to(i))),
+            JsonNode::Array(s) => Some(self.doc.items[s.range()].iter().map(move |&i| self.to(i))),
             _ => None,
         }
     }
@@ -242,7 +242,7 @@ impl<'a> JsonRef<'a> {
         self,
     ) -> Option<impl ExactSizeIterator<Item = (&'a str, JsonRef<'a>)> + Clone> {
         match self.node() {
-            Node::Object(s) => Some(self.members(*s)),
+            JsonNode::Object(s) => Some(self.members(*s)),
             _ => None,
         }
     }
@@ -256,14 +256,14 @@ impl<'a> JsonRef<'a> {
 
     /// Whether this is an array that holds the string `s`.
     pub fn contains_str(self, s: &str) -> bool {
-        let Node::Array(span) = self.node() else {
+        let JsonNode::Array(span) = self.node() else {
             return false;
         };
         let doc = self.doc;
         doc.items[span.range()]
             .iter()
             .any(|&i| match &doc.nodes[i as usize] {
-                Node::String(t) => &doc.text[t.range()] == s,
+                JsonNode::String(t) => &doc.text[t.range()] == s,
                 _ => false,
             })
     }
@@ -271,7 +271,7 @@ impl<'a> JsonRef<'a> {
     /// The number of members of an object or elements of an array; 0 for anything else.
     pub fn len(self) -> usize {
         match self.node() {
-            Node::Object(s) | Node::Array(s) => (s.end - s.start) as usize,
+            JsonNode::Object(s) | JsonNode::Array(s) => (s.end - s.start) as usize,
             _ => 0,
         }
     }
@@ -282,7 +282,7 @@ impl<'a> JsonRef<'a> {
 
     /// The member `key` of an object.
     pub fn get(self, key: &str) -> Option<JsonRef<'a>> {
-        let Node::Object(s) = self.node() else {
+        let JsonNode::Object(s) = self.node() else {
             return None;
         };
         let doc = self.doc;
@@ -306,8 +306,8 @@ impl<'a> JsonRef<'a> {
                 std::borrow::Cow::Borrowed(token)
             };
             match target.node() {
-                Node::Object(_) => target.get(&token),
-                Node::Array(s) => array_index(&token)
+                JsonNode::Object(_) => target.get(&token),
+                JsonNode::Array(s) => array_index(&token)
                     .filter(|&i| i < (s.end - s.start) as usize)
                     .map(|i| target.to(target.doc.items[s.start as usize + i])),
                 _ => None,
@@ -318,18 +318,18 @@ impl<'a> JsonRef<'a> {
     /// A copy as a `serde_json::Value`.
     pub fn to_value(self) -> Value {
         match self.node() {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Number(n) => Value::Number(n.clone()),
-            Node::String(_) => Value::String(self.as_str().unwrap_or_default().to_string()),
-            Node::Array(_) => Value::Array(
+            JsonNode::Null => Value::Null,
+            JsonNode::Bool(b) => Value::Bool(*b),
+            JsonNode::Number(n) => Value::Number(n.clone()),
+            JsonNode::String(_) => Value::String(self.as_str().unwrap_or_default().to_string()),
+            JsonNode::Array(_) => Value::Array(
                 self.as_array()
                     .into_iter()
                     .flatten()
                     .map(JsonRef::to_value)
                     .collect(),
             ),
-            Node::Object(_) => Value::Object(
+            JsonNode::Object(_) => Value::Object(
                 self.as_object()
                     .into_iter()
                     .flatten()
@@ -351,16 +351,16 @@ fn array_index(s: &str) -> Option<usize> {
 impl PartialEq for JsonRef<'_> {
     fn eq(&self, other: &Self) -> bool {
         match (self.node(), other.node()) {
-            (Node::Null, Node::Null) => true,
-            (Node::Bool(a), Node::Bool(b)) => a == b,
-            (Node::Number(a), Node::Number(b)) => a == b,
-            (Node::String(_), Node::String(_)) => self.as_str() == other.as_str(),
-            (Node::Array(_), Node::Array(_)) => self
+            (JsonNode::Null, JsonNode::Null) => true,
+            (JsonNode::Bool(a), JsonNode::Bool(b)) => a == b,
+            (JsonNode::Number(a), JsonNode::Number(b)) => a == b,
+            (JsonNode::String(_), JsonNode::String(_)) => self.as_str() == other.as_str(),
+            (JsonNode::Array(_), JsonNode::Array(_)) => self
                 .as_array()
                 .into_iter()
                 .flatten()
                 .eq(other.as_array().into_iter().flatten()),
-            (Node::Object(_), Node::Object(_)) => self
+            (JsonNode::Object(_), JsonNode::Object(_)) => self
                 .as_object()
                 .into_iter()
                 .flatten()
@@ -380,18 +380,18 @@ impl Serialize for JsonRef<'_> {
     /// As `serde_json::Value` serializes: lengths given, keys in order.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.node() {
-            Node::Null => serializer.serialize_unit(),
-            Node::Bool(b) => serializer.serialize_bool(*b),
-            Node::Number(n) => n.serialize(serializer),
-            Node::String(_) => serializer.serialize_str(self.as_str().unwrap_or_default()),
-            Node::Array(_) => {
+            JsonNode::Null => serializer.serialize_unit(),
+            JsonNode::Bool(b) => serializer.serialize_bool(*b),
+            JsonNode::Number(n) => n.serialize(serializer),
+            JsonNode::String(_) => serializer.serialize_str(self.as_str().unwrap_or_default()),
+            JsonNode::Array(_) => {
                 let mut seq = serializer.serialize_seq(Some(self.len()))?;
                 for item in self.as_array().into_iter().flatten() {
                     seq.serialize_element(&item)?;
                 }
                 seq.end()
             }
-            Node::Object(_) => {
+            JsonNode::Object(_) => {
                 let mut map = serializer.serialize_map(Some(self.len()))?;
                 for (k, v) in self.as_object().into_iter().flatten() {
                     map.serialize_entry(k, &v)?;

@@ -173,7 +173,7 @@ enum Frame {
     Map(Vec<(Node, Node)>, Option<Node>, Pos),
 }
 
-struct Builder {
+struct TreeBuilder {
     stack: Vec<Frame>,
     docs: Vec<Node>,
 }
@@ -185,7 +185,7 @@ fn pos(m: Marker) -> Pos {
     }
 }
 
-impl Builder {
+impl TreeBuilder {
     fn push(&mut self, node: Node) {
         match self.stack.last_mut() {
             Some(Frame::Seq(items, _)) => items.push(node),
@@ -198,7 +198,7 @@ impl Builder {
     }
 }
 
-impl MarkedEventReceiver for Builder {
+impl MarkedEventReceiver for TreeBuilder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let at = pos(mark);
         match ev {
@@ -233,7 +233,7 @@ pub const MAX_DEPTH: usize = 64;
 /// which follows block collections as deep as they go and runs out of stack on a
 /// 200 KB file of `- - - …`.
 pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
-    let mut b = Builder {
+    let mut b = TreeBuilder {
         stack: Vec::new(),
         docs: Vec::new(),
     };

@@ -369,8 +369,8 @@ fn by_risk(
 /// divided by four, the usual rule of thumb for English text and JSON.
 pub fn estimated_tokens(tools: &[&Tool]) -> usize {
     /// Counts the bytes written to it.
-    struct Count(usize);
-    impl std::io::Write for Count {
+    struct ByteCount(usize);
+    impl std::io::Write for ByteCount {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
             self.0 += buf.len();
             Ok(buf.len())
@@ -379,7 +379,7 @@ pub fn estimated_tokens(tools: &[&Tool]) -> usize {
             Ok(())
         }
     }
-    let mut count = Count(0);
+    let mut count = ByteCount(0);
     for t in tools {
         let _ = serde_json::to_writer(&mut count, t);
     }

@@ -139,7 +139,7 @@ fn program_identity() -> String {
 }
 
 /// What the build renders with.
-struct Builder<'a> {
+struct SiteBuilder<'a> {
     config: &'a Config,
     settings: render::Settings,
     templates: &'a render::Templates,
@@ -147,7 +147,7 @@ struct Builder<'a> {
     build: String,
 }
 
-impl<'a> Builder<'a> {
+impl<'a> SiteBuilder<'a> {
     fn new(config: &'a Config, templates: &'a render::Templates) -> Result<Self> {
         let settings = site_settings(config)?;
         let mut key = global::Key::new("build");
@@ -157,7 +157,7 @@ impl<'a> Builder<'a> {
         for (name, text) in templates.files() {
             key.str(name).str(text);
         }
-        Ok(Builder {
+        Ok(SiteBuilder {
             config,
             settings,
             templates,
@@ -308,7 +308,7 @@ pub fn build(
     refuse_foreign(out, options.force)?;
     refuse_input_inside(out, "catalogue", catalog_dir)?;
     let files = catalog::list(catalog_dir)?;
-    let cx = Builder::new(config, templates)?;
+    let cx = SiteBuilder::new(config, templates)?;
     if !options.full && state_path(out).exists() {
         let mut phases = Phases::new();
         small_pages(true);
@@ -324,7 +324,7 @@ pub fn build(
 
 /// A server of the build: its file, its digest, and its line of the last state if it
 /// still holds.
-struct Entry {
+struct BuiltServer {
     meta: FileMeta,
     digest: ServerDigest,
     line: Option<StateLine>,
@@ -355,7 +355,7 @@ fn readable<T>(catalog_dir: &Path, results: Vec<Result<Result<T, InputError>>>) 
 }
 
 /// Sort servers (and their file metadata) by slug and refuse duplicate slugs.
-fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
+fn by_slug(mut entries: Vec<BuiltServer>) -> Result<BySlug> {
     entries.par_sort_by(|a, b| a.digest.slug.cmp(&b.digest.slug));
     catalog::check_unique_slugs(entries.iter().map(|e| e.digest.slug.as_str()))?;
     let mut out = BySlug {
@@ -371,13 +371,13 @@ fn by_slug(mut entries: Vec<Entry>) -> Result<BySlug> {
     Ok(out)
 }
 
-fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
+fn full(cx: &SiteBuilder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> Result<Stats> {
     let mut stats = Stats::default();
     let mut next_state = None;
     let mut phases = Phases::new();
     crate::write::build_dir(out, |staging| {
         let put = Put::new(staging);
-        let results: Vec<Result<Result<Entry, InputError>>> = files
+        let results: Vec<Result<Result<BuiltServer, InputError>>> = files
             .par_iter()
             .map(|path| {
                 crate::interrupt::check()?;
@@ -386,7 +386,7 @@ fn full(cx: &Builder<'_>, catalog_dir: &Path, files: &[PathBuf], out: &Path) -> 
                     Err(e) => return Ok(Err(e)),
                 };
                 let digest = cx.render_server(&server, &put)?;
-                Ok(Ok(Entry {
+                Ok(Ok(BuiltServer {
                     meta,
                     digest,
                     line: None,
@@ -441,7 +441,7 @@ enum Seen {
 /// Render what changed since the last build into memory, then update the site in place:
 /// write the files whose bytes changed and remove those no server has any more.
 fn incremental(
-    cx: &Builder<'_>,
+    cx: &SiteBuilder<'_>,
     catalog_dir: &Path,
     files: &[PathBuf],
     out: &Path,
@@ -508,12 +508,12 @@ fn incremental(
                         cx.config.note_match(&digest.slug, &t.name);
                     }
                 }
-                entries.push(Entry { meta, digest, line });
+                entries.push(BuiltServer { meta, digest, line });
             }
             Seen::Changed(meta, digest) => {
                 rendered_servers += 1;
                 changed_outputs.extend(render::server_outputs(&digest));
-                entries.push(Entry {
+                entries.push(BuiltServer {
                     meta,
                     digest,
                     line: None,
@@ -658,14 +658,14 @@ pub fn render_site(
     config: &Config,
     templates: &render::Templates,
 ) -> Result<Vec<render::File>> {
-    let cx = Builder::new(config, templates)?;
+    let cx = SiteBuilder::new(config, templates)?;
     let memory = Memory::default();
     let put = Put::new(&memory);
-    let entries: Vec<Entry> = catalog
+    let entries: Vec<BuiltServer> = catalog
         .servers
         .par_iter()
         .map(|server| {
-            Ok(Entry {
+            Ok(BuiltServer {
                 meta: FileMeta::default(),
                 digest: cx.render_server(server, &put)?,
                 line: None,
