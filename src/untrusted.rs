@@ -214,6 +214,12 @@ pub fn quoted_yaml(s: &str) -> String {
     crate::untrusted::escape_invisible_yaml(&json).into_owned()
 }
 
+/// A string as a TOML basic string: JSON's escapes, which TOML reads alike, with DEL
+/// escaped too and a character past U+FFFF as `\UXXXXXXXX` (TOML takes no surrogate pairs).
+pub fn quoted_toml(s: &str) -> String {
+    quoted_yaml(s).replace('\u{7f}', "\\u007F")
+}
+
 /// A string as a JSON literal, invisible characters escaped.
 pub fn quoted_json(s: &str) -> String {
     let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());

@@ -17,11 +17,12 @@ pub struct Args {
     /// Every server of the catalogue; needs --out DIR.
     #[arg(long, conflicts_with = "server")]
     pub all: bool,
-    /// The dialect to write.
+    /// The dialect to write, or `all` for every dialect side by side (needs --out DIR).
     #[arg(long, value_enum, default_value = "intercept")]
     pub format: DialectArg,
-    /// The file to write (one server) or the directory (--all); standard output if not
-    /// given. With --all, files are named <server-slug>.yaml, .json or .claude.json.
+    /// The file to write (one server and dialect) or the directory (--all, --format all);
+    /// standard output if not given. In a directory, files are named
+    /// <server-slug>.<extension>: .yaml, .json, .claude.json, .gemini.toml, .codex.toml.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// default, strict or permissive (overrides [policy] profile in toolcat.toml).
@@ -30,8 +31,9 @@ pub struct Args {
     /// Execute tools require a person's approval instead of a rate limit.
     #[arg(long)]
     pub approval: bool,
-    /// The server's key in the user's MCP configuration, for Claude Code rules
-    /// (mcp__<key>__<tool>); defaults to the catalogue slug.
+    /// The server's name in the client's MCP configuration, which Claude Code rules
+    /// (mcp__<key>__<tool>), Gemini CLI rules (mcpName) and Codex tables
+    /// (`[mcp_servers.<key>]`) name; defaults to the catalogue slug.
     #[arg(long, value_name = "KEY", conflicts_with = "all")]
     pub server_key: Option<String>,
     /// Validate this Intercept YAML policy: every error with its line and column.
@@ -43,7 +45,7 @@ pub struct Args {
     pub catalog: PathBuf,
 }
 
-/// `--format` of `policy`: [`crate::policy::Dialect`] on the command line.
+/// `--format` of `policy`: a [`crate::policy::Dialect`] on the command line, or all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DialectArg {
     /// Intercept YAML (an MCP proxy that enforces a YAML file per server).
@@ -52,15 +54,25 @@ pub enum DialectArg {
     Gateway,
     /// Claude Code's `permissions` in `.claude/settings.json`.
     ClaudeCode,
+    /// Gemini CLI's policy engine (`.gemini/policies/*.toml`).
+    Gemini,
+    /// The Codex CLI (`[mcp_servers.<key>]` in `config.toml`).
+    Codex,
+    /// Every dialect, side by side.
+    All,
 }
 
-impl From<DialectArg> for crate::policy::Dialect {
-    fn from(d: DialectArg) -> Self {
+impl DialectArg {
+    /// The dialects to write.
+    fn dialects(self) -> Vec<crate::policy::Dialect> {
         use crate::policy::Dialect;
-        match d {
-            DialectArg::Intercept => Dialect::Intercept,
-            DialectArg::Gateway => Dialect::Gateway,
-            DialectArg::ClaudeCode => Dialect::ClaudeCode,
+        match self {
+            DialectArg::Intercept => vec![Dialect::Intercept],
+            DialectArg::Gateway => vec![Dialect::Gateway],
+            DialectArg::ClaudeCode => vec![Dialect::ClaudeCode],
+            DialectArg::Gemini => vec![Dialect::Gemini],
+            DialectArg::Codex => vec![Dialect::Codex],
+            DialectArg::All => Dialect::ALL.to_vec(),
         }
     }
 }
@@ -77,7 +89,7 @@ pub fn run(args: Args, config: &Config) -> Result<u8> {
     write_policies(
         args.server.as_deref(),
         args.all,
-        args.format.into(),
+        &args.format.dialects(),
         args.out.as_deref(),
         &opts,
         &args.catalog,
@@ -107,7 +119,7 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
 fn write_policies(
     server: Option<&str>,
     all: bool,
-    dialect: crate::policy::Dialect,
+    dialects: &[crate::policy::Dialect],
     out: Option<&Path>,
     opts: &crate::policy::Options,
     catalog_dir: &Path,
@@ -116,57 +128,66 @@ fn write_policies(
     let catalog = catalog::load(catalog_dir)?;
     let policy_of = |s: &Server| {
         let verdicts = crate::classify::Classifier::new(config).verdicts(s, &s.tools);
-        let p = crate::policy::for_server(s, &verdicts, opts);
-        crate::policy::render(&p, dialect)
+        crate::policy::for_server(s, &verdicts, opts)
     };
-    if all {
-        let Some(dir) = out else {
-            bail!("--all writes one file per server: give the directory with --out DIR");
+    let servers: Vec<&Server> = if all {
+        catalog.servers.iter().collect()
+    } else {
+        let slug = server.unwrap_or_default();
+        let Some(s) = catalog.servers.iter().find(|s| s.server.slug == slug) else {
+            bail!(
+                "no server `{slug}` in {} (servers are named by their file: {})",
+                catalog_dir.display(),
+                catalog
+                    .servers
+                    .iter()
+                    .take(5)
+                    .map(|s| s.server.slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         };
-        refuse_catalog_folder(dir, catalog_dir, "--out")?;
-        crate::write::create_dir(dir)?;
-        let mut batch = crate::write::Batch::default();
-        crate::interrupt::catch();
-        for s in &catalog.servers {
+        vec![s]
+    };
+    if let ([s], [dialect], false) = (&servers[..], dialects, all) {
+        {
+            let text = crate::policy::render(&policy_of(s), *dialect);
+            if let Some(path) = out {
+                refuse_catalog_folder(folder_of(path), catalog_dir, "--out")?;
+                crate::write::write_file_atomic(path, text.as_bytes())?;
+                eprintln!("wrote {}", path.display());
+            } else {
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()?;
+            }
+            warn_unused(config);
+            return Ok(0);
+        }
+    }
+    let Some(dir) = out else {
+        bail!("--all and --format all write several files: give the directory with --out DIR");
+    };
+    refuse_catalog_folder(dir, catalog_dir, "--out")?;
+    crate::write::create_dir(dir)?;
+    let mut batch = crate::write::Batch::default();
+    crate::interrupt::catch();
+    for s in &servers {
+        let policy = policy_of(s);
+        for &dialect in dialects {
             crate::interrupt::check().context("no policy was written")?;
             let path = dir.join(format!("{}.{}", s.server.slug, dialect.extension()));
             batch
-                .write(&path, policy_of(s).as_bytes())
+                .write(&path, crate::policy::render(&policy, dialect).as_bytes())
                 .context("no policy was written")?;
         }
-        batch.commit()?;
-        eprintln!(
-            "wrote {} {} policies into {}",
-            catalog.servers.len(),
-            dialect.label(),
-            dir.display()
-        );
-        return Ok(0);
     }
-    let slug = server.unwrap_or_default();
-    let Some(s) = catalog.servers.iter().find(|s| s.server.slug == slug) else {
-        bail!(
-            "no server `{slug}` in {} (servers are named by their file: {})",
-            catalog_dir.display(),
-            catalog
-                .servers
-                .iter()
-                .take(5)
-                .map(|s| s.server.slug.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    };
-    let text = policy_of(s);
-    if let Some(path) = out {
-        refuse_catalog_folder(folder_of(path), catalog_dir, "--out")?;
-        crate::write::write_file_atomic(path, text.as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()?;
-    }
+    batch.commit()?;
+    eprintln!(
+        "wrote {} into {}",
+        counted(servers.len() * dialects.len(), "policy file"),
+        dir.display()
+    );
     warn_unused(config);
     Ok(0)
 }

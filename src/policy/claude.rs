@@ -3,17 +3,15 @@
 //! executes and tools needing approval to `ask`; destructive, financial, denied and
 //! hidden tools to `deny`.
 
-use super::{Decision, ServerPolicy, ToolPolicy};
-use crate::model::Category;
+use super::{Gate, ServerPolicy, ToolPolicy};
 use serde_json::json;
 
-/// Which list a tool's rule belongs in.
+/// Which list a tool's rule belongs in ([`super::gate`]).
 pub fn list_of(t: &ToolPolicy) -> &'static str {
-    match (&t.decision, t.category) {
-        (Decision::Hide | Decision::Deny(_), _)
-        | (_, Category::Destructive | Category::Financial) => "deny",
-        (Decision::Allow, Category::Read) => "allow",
-        _ => "ask",
+    match super::gate(t) {
+        Gate::Allow => "allow",
+        Gate::Ask => "ask",
+        Gate::Deny => "deny",
     }
 }
 
@@ -45,4 +43,13 @@ pub fn render(p: &ServerPolicy) -> String {
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     crate::untrusted::escape_invisible(&text).into_owned()
+}
+
+/// A tool's rule, as its page shows it.
+pub fn snippet(p: &ServerPolicy, tp: &ToolPolicy) -> String {
+    format!(
+        "\"permissions\": {{ \"{}\": [{}] }}",
+        list_of(tp),
+        crate::untrusted::quoted_json(&rule(&p.key, &tp.name))
+    )
 }

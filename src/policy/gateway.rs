@@ -59,3 +59,15 @@ pub fn tool_entry(t: &ToolPolicy) -> Value {
         }),
     }
 }
+
+/// A tool's entry, as its page shows it.
+pub fn snippet(tp: &ToolPolicy) -> String {
+    if tp.decision == Decision::Hide {
+        return format!("\"hide\": [{}]", crate::untrusted::quoted_json(&tp.name));
+    }
+    format!(
+        "\"tools\": {{\n  {}: {}\n}}",
+        crate::untrusted::quoted_json(&tp.name),
+        serde_json::to_string(&tool_entry(tp)).unwrap_or_default()
+    )
+}

@@ -180,3 +180,14 @@ fn rules(t: &ToolPolicy) -> Vec<Vec<String>> {
         ],
     }
 }
+
+/// A tool's entry, as its page shows it.
+pub fn snippet(tp: &ToolPolicy) -> String {
+    if tp.decision == Decision::Hide {
+        return format!(
+            "hide:\n  - {}\n# hidden: stripped from tools/list and denied",
+            crate::untrusted::quoted_yaml(&tp.name)
+        );
+    }
+    format!("tools:\n  # {}\n{}", tp.reason, tool_entry(tp, "  "))
+}

@@ -1,8 +1,10 @@
 //! Default policies from verdicts, in the dialects proxies and clients load.
 //!
 //! [`decide`] turns a tool's verdict into a [`Decision`] under a [`Profile`]; [`for_server`]
-//! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`]) only
-//! write decisions down, so they always agree. [`check`] validates Intercept files.
+//! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`],
+//! [`gemini`], [`codex`]) only write decisions down, so they always agree; a client that
+//! can only allow, ask or deny reads each decision through [`gate`], which never loosens
+//! it. [`check`] validates Intercept files.
 //!
 //! Decisions only ever tighten with risk: a signal can turn an allowed read into a
 //! rate-limited one, or a rate-limited execute into one that needs approval, never the
@@ -11,7 +13,9 @@
 
 pub mod check;
 pub mod claude;
+pub mod codex;
 pub mod gateway;
+pub mod gemini;
 pub mod intercept;
 pub mod yaml;
 
@@ -30,10 +34,20 @@ pub enum Dialect {
     Gateway,
     /// Claude Code's `permissions` in `.claude/settings.json`.
     ClaudeCode,
+    /// Gemini CLI's policy engine: `[[rule]]` tables in `.gemini/policies/*.toml`.
+    Gemini,
+    /// The Codex CLI: a server's table under `[mcp_servers]` in `config.toml`.
+    Codex,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 3] = [Dialect::Intercept, Dialect::Gateway, Dialect::ClaudeCode];
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Intercept,
+        Dialect::Gateway,
+        Dialect::ClaudeCode,
+        Dialect::Gemini,
+        Dialect::Codex,
+    ];
 
     /// File extension of a policy in this dialect.
     pub fn extension(self) -> &'static str {
@@ -41,6 +55,8 @@ impl Dialect {
             Dialect::Intercept => "yaml",
             Dialect::Gateway => "json",
             Dialect::ClaudeCode => "claude.json",
+            Dialect::Gemini => "gemini.toml",
+            Dialect::Codex => "codex.toml",
         }
     }
 
@@ -49,9 +65,48 @@ impl Dialect {
             Dialect::Intercept => "Intercept YAML",
             Dialect::Gateway => "Gateway JSON",
             Dialect::ClaudeCode => "Claude Code permissions",
+            Dialect::Gemini => "Gemini CLI policy",
+            Dialect::Codex => "OpenAI Codex config",
+        }
+    }
+
+    /// The name `toolcat policy --format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Intercept => "intercept",
+            Dialect::Gateway => "gateway",
+            Dialect::ClaudeCode => "claude-code",
+            Dialect::Gemini => "gemini",
+            Dialect::Codex => "codex",
         }
     }
 }
+
+/// What a client that can only allow a call, ask a person, or refuse it does with a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Gate {
+    Allow,
+    Ask,
+    Deny,
+}
+
+/// A decision as such a client can hold it, never looser: an allowed read stays allowed;
+/// rate limits and spending caps, which it cannot count, become a person's approval;
+/// denied and hidden tools, and every destructive or financial tool whatever the profile
+/// says, are denied (a person answering a prompt is no review of a destructive call).
+pub fn gate(t: &ToolPolicy) -> Gate {
+    match (&t.decision, t.category) {
+        (Decision::Hide | Decision::Deny(_), _)
+        | (_, Category::Destructive | Category::Financial) => Gate::Deny,
+        (Decision::Allow, Category::Read) => Gate::Allow,
+        _ => Gate::Ask,
+    }
+}
+
+/// What a gating dialect says, in a comment, of what it cannot hold.
+pub const GATE_NOTE: &str = "This client cannot count calls or cap amounts: tools toolcat \
+     rate-limits or caps ask a person each time, and destructive and financial tools are \
+     denied even where the profile would ask.";
 
 /// A time window of a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -578,6 +633,19 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
         Dialect::Intercept => intercept::render(policy),
         Dialect::Gateway => gateway::render(policy),
         Dialect::ClaudeCode => claude::render(policy),
+        Dialect::Gemini => gemini::render(policy),
+        Dialect::Codex => codex::render(policy),
+    }
+}
+
+/// What a tool's page shows of its entry in a server's policy, in a dialect.
+pub fn snippet(policy: &ServerPolicy, tool: &ToolPolicy, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Intercept => intercept::snippet(tool),
+        Dialect::Gateway => gateway::snippet(tool),
+        Dialect::ClaudeCode => claude::snippet(policy, tool),
+        Dialect::Gemini => gemini::snippet(policy, tool),
+        Dialect::Codex => codex::snippet(policy, tool),
     }
 }
 

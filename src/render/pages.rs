@@ -6,7 +6,7 @@ use super::{
 use crate::classify::rules::{self, Rule};
 use crate::markdown;
 use crate::model::{Category, Risk, Tool};
-use crate::policy::{self, claude, gateway, intercept, Decision, Dialect, ServerPolicy};
+use crate::policy::{self, Dialect, ServerPolicy};
 use crate::schema;
 use crate::untrusted::visible;
 use anyhow::{Context, Result};
@@ -181,30 +181,7 @@ fn policy_views(e: &ServerEntry<'_>, t: &ToolEntry<'_>, p: &ServerPolicy) -> Vec
     Dialect::ALL
         .iter()
         .map(|d| {
-            let snippet = match d {
-                Dialect::Intercept if tp.decision == Decision::Hide => format!(
-                    "hide:\n  - {}\n# hidden: stripped from tools/list and denied",
-                    crate::untrusted::quoted_yaml(&tp.name)
-                ),
-                Dialect::Intercept => format!(
-                    "tools:\n  # {}\n{}",
-                    tp.reason,
-                    intercept::tool_entry(tp, "  ")
-                ),
-                Dialect::Gateway if tp.decision == Decision::Hide => {
-                    format!("\"hide\": [{}]", crate::untrusted::quoted_json(&tp.name))
-                }
-                Dialect::Gateway => format!(
-                    "\"tools\": {{\n  {}: {}\n}}",
-                    crate::untrusted::quoted_json(&tp.name),
-                    serde_json::to_string(&gateway::tool_entry(tp)).unwrap_or_default()
-                ),
-                Dialect::ClaudeCode => format!(
-                    "\"permissions\": {{ \"{}\": [{}] }}",
-                    claude::list_of(tp),
-                    crate::untrusted::quoted_json(&claude::rule(&p.key, &tp.name))
-                ),
-            };
+            let snippet = policy::snippet(p, tp, *d);
             PolicyView {
                 label: d.label(),
                 href: policy_path(e.slug(), *d),

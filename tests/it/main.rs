@@ -11,6 +11,7 @@ mod classify;
 mod cli;
 mod common;
 mod determinism;
+mod dialects;
 mod hostile;
 mod html;
 mod incremental;
