@@ -4,14 +4,16 @@
 //! Each tool gets a rule naming its server (`mcpName`, the server's key in the user's
 //! `settings.json`) and itself (`toolName`), with `decision = "allow"`, `"ask_user"` or
 //! `"deny"` ([`super::gate`]) at priority [`TOOL_PRIORITY`]; a last rule at
-//! [`SERVER_PRIORITY`] denies every other tool of the server. The engine takes the
-//! matching rule of highest priority, and a denied tool is left out of what the model
-//! sees, as a hidden one should be.
+//! [`SERVER_PRIORITY`] (`toolName = "*"`) denies every other tool of the server. The
+//! engine takes the matching rule of highest priority, and a denied tool is left out of
+//! what the model sees, as a hidden one should be.
 //!
 //! The engine reads a `*` in a tool's name as a wildcard, so such a tool gets no rule of
-//! its own: the server's deny covers it, and a comment says why. The fields follow
-//! `packages/core/src/policy/toml-loader.ts` of `@google/gemini-cli-core`, whose loader
-//! reads the message of a deny as `deny_message`.
+//! its own: the server's deny covers it, and a comment says why. A tool whose name the
+//! client rewrites into a valid function name matches no rule of its own either, and is
+//! denied the same way. The fields follow `packages/core/src/policy/toml-loader.ts` of
+//! `@google/gemini-cli-core` 0.61.0 (`toolName` is required, the message is
+//! `denyMessage`); `tests/engines/` loads every file with that loader and engine.
 
 use super::{gate, Gate, ServerPolicy, ToolPolicy, GATE_NOTE};
 use crate::untrusted::{one_line, quoted_toml};
@@ -59,7 +61,7 @@ fn rule(out: &mut String, p: &ServerPolicy, t: &ToolPolicy) {
     let _ = writeln!(out, "decision = \"{}\"", decision(g));
     let _ = writeln!(out, "priority = {TOOL_PRIORITY}");
     if g == Gate::Deny {
-        let _ = writeln!(out, "deny_message = {}", quoted_toml(&deny_message(t)));
+        let _ = writeln!(out, "denyMessage = {}", quoted_toml(&deny_message(t)));
     }
     out.push('\n');
 }
@@ -103,9 +105,10 @@ pub fn render(p: &ServerPolicy) -> String {
     let _ = writeln!(out, "# Every other tool of the server is denied.");
     let _ = writeln!(out, "[[rule]]");
     let _ = writeln!(out, "mcpName = {}", quoted_toml(&p.key));
+    let _ = writeln!(out, "toolName = \"*\"");
     let _ = writeln!(out, "decision = \"deny\"");
     let _ = writeln!(out, "priority = {SERVER_PRIORITY}");
-    let _ = writeln!(out, "deny_message = {}", quoted_toml(UNREVIEWED));
+    let _ = writeln!(out, "denyMessage = {}", quoted_toml(UNREVIEWED));
     out
 }
 

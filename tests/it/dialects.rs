@@ -32,11 +32,10 @@ fn bundled() -> Vec<Server> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct GeminiRule {
-    tool_name: Option<String>,
+    tool_name: String,
     mcp_name: Option<String>,
     decision: GeminiDecision,
     priority: u32,
-    #[serde(rename = "deny_message")]
     deny_message: Option<String>,
 }
 
@@ -74,7 +73,7 @@ fn gemini_decision(file: &GeminiFile, key: &str, tool: &str) -> Gate {
         .rule
         .iter()
         .filter(|r| r.mcp_name.as_deref() == Some(key))
-        .filter(|r| r.tool_name.as_deref().is_none_or(|p| glob(p, tool)))
+        .filter(|r| glob(&r.tool_name, tool))
         .max_by_key(|r| r.priority);
     match best.map(|r| r.decision) {
         Some(GeminiDecision::Allow) => Gate::Allow,
@@ -278,14 +277,22 @@ fn hostile_names_reach_every_gating_dialect_as_one_tool() {
         let p = policy_of(&hostile_server("Hostile", &names), "default", Some(key));
         assert_equivalent(&p);
         let gemini: GeminiFile = toml::from_str(&policy::render(&p, Dialect::Gemini)).unwrap();
+        let (server_rule, tool_rules) = gemini.rule.split_last().unwrap();
+        assert_eq!(
+            (server_rule.tool_name.as_str(), server_rule.decision),
+            ("*", GeminiDecision::Deny),
+            "the last rule denies the server's other tools"
+        );
         for r in &gemini.rule {
             assert_eq!(r.mcp_name.as_deref(), Some(key));
-            if let Some(name) = &r.tool_name {
-                assert!(!name.contains('*'), "a pattern rule: {name:?}");
-                assert!(p.tool(name).is_some(), "a rule for no tool: {name:?}");
-            }
             assert!(r.priority <= 999);
             assert_eq!(r.deny_message.is_some(), r.decision == GeminiDecision::Deny);
+        }
+        for r in tool_rules {
+            let name = &r.tool_name;
+            assert!(!name.contains('*'), "a pattern rule: {name:?}");
+            assert!(p.tool(name).is_some(), "a rule for no tool: {name:?}");
+            assert!(r.priority > server_rule.priority);
         }
         for d in [Dialect::Gemini, Dialect::Codex] {
             let text = policy::render(&p, d);
