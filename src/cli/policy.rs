@@ -22,7 +22,8 @@ pub struct Args {
     pub format: DialectArg,
     /// The file to write (one server and dialect) or the directory (--all, --format all);
     /// standard output if not given. In a directory, files are named
-    /// <server-slug>.<extension>: .yaml, .json, .claude.json, .gemini.toml, .codex.toml.
+    /// <server-slug>.<extension>: .yaml, .json, .claude.json, .gemini.toml, .codex.toml,
+    /// .openai.json.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// default, strict or permissive (overrides [policy] profile in toolcat.toml).
@@ -58,6 +59,8 @@ pub enum DialectArg {
     Gemini,
     /// The Codex CLI (`[mcp_servers.<key>]` in `config.toml`).
     Codex,
+    /// The Responses API `mcp` tool and the Agents SDK's tool filter and approvals.
+    Openai,
     /// Every dialect, side by side.
     All,
 }
@@ -72,6 +75,7 @@ impl DialectArg {
             DialectArg::ClaudeCode => vec![Dialect::ClaudeCode],
             DialectArg::Gemini => vec![Dialect::Gemini],
             DialectArg::Codex => vec![Dialect::Codex],
+            DialectArg::Openai => vec![Dialect::OpenAi],
             DialectArg::All => Dialect::ALL.to_vec(),
         }
     }

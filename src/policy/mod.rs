@@ -2,7 +2,7 @@
 //!
 //! [`decide`] turns a tool's verdict into a [`Decision`] under a [`Profile`]; [`for_server`]
 //! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`],
-//! [`gemini`], [`codex`]) only write decisions down, so they always agree; a client that
+//! [`gemini`], [`codex`], [`openai`]) only write decisions down, so they always agree; a client that
 //! can only allow, ask or deny reads each decision through [`gate`], which never loosens
 //! it. [`check`] validates Intercept files.
 //!
@@ -17,6 +17,7 @@ pub mod codex;
 pub mod gateway;
 pub mod gemini;
 pub mod intercept;
+pub mod openai;
 pub mod yaml;
 
 use crate::classify::Verdict;
@@ -38,15 +39,18 @@ pub enum Dialect {
     Gemini,
     /// The Codex CLI: a server's table under `[mcp_servers]` in `config.toml`.
     Codex,
+    /// `OpenAI`'s Responses API `mcp` tool and Agents SDK tool filter.
+    OpenAi,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 5] = [
+    pub const ALL: [Dialect; 6] = [
         Dialect::Intercept,
         Dialect::Gateway,
         Dialect::ClaudeCode,
         Dialect::Gemini,
         Dialect::Codex,
+        Dialect::OpenAi,
     ];
 
     /// File extension of a policy in this dialect.
@@ -57,6 +61,7 @@ impl Dialect {
             Dialect::ClaudeCode => "claude.json",
             Dialect::Gemini => "gemini.toml",
             Dialect::Codex => "codex.toml",
+            Dialect::OpenAi => "openai.json",
         }
     }
 
@@ -67,6 +72,7 @@ impl Dialect {
             Dialect::ClaudeCode => "Claude Code permissions",
             Dialect::Gemini => "Gemini CLI policy",
             Dialect::Codex => "OpenAI Codex config",
+            Dialect::OpenAi => "OpenAI Responses API and Agents SDK",
         }
     }
 
@@ -78,6 +84,7 @@ impl Dialect {
             Dialect::ClaudeCode => "claude-code",
             Dialect::Gemini => "gemini",
             Dialect::Codex => "codex",
+            Dialect::OpenAi => "openai",
         }
     }
 }
@@ -635,6 +642,7 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
         Dialect::ClaudeCode => claude::render(policy),
         Dialect::Gemini => gemini::render(policy),
         Dialect::Codex => codex::render(policy),
+        Dialect::OpenAi => openai::render(policy),
     }
 }
 
@@ -646,6 +654,7 @@ pub fn snippet(policy: &ServerPolicy, tool: &ToolPolicy, dialect: Dialect) -> St
         Dialect::ClaudeCode => claude::snippet(policy, tool),
         Dialect::Gemini => gemini::snippet(policy, tool),
         Dialect::Codex => codex::snippet(policy, tool),
+        Dialect::OpenAi => openai::snippet(tool),
     }
 }
 

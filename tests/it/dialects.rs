@@ -1,4 +1,4 @@
-//! The gating dialects (Gemini CLI, Codex): every file read back with the field shapes the
+//! The gating dialects (Gemini CLI, Codex, `OpenAI`): every file read back with the field shapes the
 //! clients' own loaders accept, and the decision it encodes for each tool compared with
 //! the one toolcat made, on the bundled catalogue and on hostile names.
 
@@ -143,10 +143,41 @@ fn codex_decision(file: &CodexFile, key: &str, tool: &str) -> Gate {
     }
 }
 
+/// What the Responses API does with `tool`: offered only if in `allowed_tools`, then
+/// called without asking only when `require_approval.never` names it. The Agents SDK part
+/// must say the same: allowed and not blocked, the same approvals.
+fn openai_decision(file: &serde_json::Value, tool: &str) -> Gate {
+    let has = |v: &serde_json::Value| v.as_array().is_some_and(|a| a.iter().any(|n| n == tool));
+    let r = &file["responses_api_tool"];
+    assert_eq!(r["type"], "mcp");
+    let a = &file["agents_sdk"];
+    let offered = has(&r["allowed_tools"]);
+    assert_eq!(
+        offered,
+        has(&a["tool_filter"]["allowed_tool_names"])
+            && !has(&a["tool_filter"]["blocked_tool_names"]),
+        "{tool:?}: the Agents SDK filter disagrees"
+    );
+    assert_eq!(r["require_approval"], a["require_approval"]);
+    if !offered {
+        return Gate::Deny;
+    }
+    if has(&r["require_approval"]["never"]["tool_names"]) {
+        assert!(
+            !has(&r["require_approval"]["always"]["tool_names"]),
+            "{tool:?}"
+        );
+        Gate::Allow
+    } else {
+        Gate::Ask
+    }
+}
+
 /// A server's gating files, read back.
 struct Files {
     gemini: GeminiFile,
     codex: CodexFile,
+    openai: serde_json::Value,
 }
 
 impl Files {
@@ -156,14 +187,17 @@ impl Files {
                 .unwrap_or_else(|e| panic!("{} gemini: {e}", p.slug)),
             codex: toml::from_str(&policy::render(p, Dialect::Codex))
                 .unwrap_or_else(|e| panic!("{} codex: {e}", p.slug)),
+            openai: serde_json::from_str(&policy::render(p, Dialect::OpenAi))
+                .unwrap_or_else(|e| panic!("{} openai: {e}", p.slug)),
         }
     }
 
     /// The decision each file encodes for `tool` of the server `key`.
-    fn decisions(&self, key: &str, tool: &str) -> [(Dialect, Gate); 2] {
+    fn decisions(&self, key: &str, tool: &str) -> [(Dialect, Gate); 3] {
         [
             (Dialect::Gemini, gemini_decision(&self.gemini, key, tool)),
             (Dialect::Codex, codex_decision(&self.codex, key, tool)),
+            (Dialect::OpenAi, openai_decision(&self.openai, tool)),
         ]
     }
 }
@@ -294,7 +328,7 @@ fn hostile_names_reach_every_gating_dialect_as_one_tool() {
             assert!(p.tool(name).is_some(), "a rule for no tool: {name:?}");
             assert!(r.priority > server_rule.priority);
         }
-        for d in [Dialect::Gemini, Dialect::Codex] {
+        for d in [Dialect::Gemini, Dialect::Codex, Dialect::OpenAi] {
             let text = policy::render(&p, d);
             assert_eq!(
                 toolcat::untrusted::find_invisible(&text),
