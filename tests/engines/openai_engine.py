@@ -107,4 +107,4 @@ def main(binary):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(REPO / "target" / "debug" / "toolcat"))
+    main(str(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "target" / "debug" / "toolcat").resolve()))
