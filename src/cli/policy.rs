@@ -23,7 +23,7 @@ pub struct Args {
     /// The file to write (one server and dialect) or the directory (--all, --format all);
     /// standard output if not given. In a directory, files are named
     /// <server-slug>.<extension>: .yaml, .json, .claude.json, .gemini.toml, .codex.toml,
-    /// .openai.json.
+    /// .openai.json, .agentgateway.yaml.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// default, strict or permissive (overrides [policy] profile in toolcat.toml).
@@ -61,6 +61,8 @@ pub enum DialectArg {
     Codex,
     /// The Responses API `mcp` tool and the Agents SDK's tool filter and approvals.
     Openai,
+    /// agentgateway's `mcpAuthorization` rules (CEL).
+    Agentgateway,
     /// Every dialect, side by side.
     All,
 }
@@ -76,6 +78,7 @@ impl DialectArg {
             DialectArg::Gemini => vec![Dialect::Gemini],
             DialectArg::Codex => vec![Dialect::Codex],
             DialectArg::Openai => vec![Dialect::OpenAi],
+            DialectArg::Agentgateway => vec![Dialect::Agentgateway],
             DialectArg::All => Dialect::ALL.to_vec(),
         }
     }

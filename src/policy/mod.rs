@@ -2,7 +2,7 @@
 //!
 //! [`decide`] turns a tool's verdict into a [`Decision`] under a [`Profile`]; [`for_server`]
 //! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`],
-//! [`gemini`], [`codex`], [`openai`]) only write decisions down, so they always agree; a client that
+//! [`gemini`], [`codex`], [`openai`], [`agentgateway`]) only write decisions down, so they always agree; a client that
 //! can only allow, ask or deny reads each decision through [`gate`], which never loosens
 //! it. [`check`] validates Intercept files.
 //!
@@ -11,6 +11,7 @@
 //! other way. Every policy denies tools it does not list, so a tool a server adds later
 //! is blocked until someone reviews it.
 
+pub mod agentgateway;
 pub mod check;
 pub mod claude;
 pub mod codex;
@@ -41,16 +42,19 @@ pub enum Dialect {
     Codex,
     /// `OpenAI`'s Responses API `mcp` tool and Agents SDK tool filter.
     OpenAi,
+    /// agentgateway's `mcpAuthorization`: CEL rules over the tool's target and name.
+    Agentgateway,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 6] = [
+    pub const ALL: [Dialect; 7] = [
         Dialect::Intercept,
         Dialect::Gateway,
         Dialect::ClaudeCode,
         Dialect::Gemini,
         Dialect::Codex,
         Dialect::OpenAi,
+        Dialect::Agentgateway,
     ];
 
     /// File extension of a policy in this dialect.
@@ -62,6 +66,7 @@ impl Dialect {
             Dialect::Gemini => "gemini.toml",
             Dialect::Codex => "codex.toml",
             Dialect::OpenAi => "openai.json",
+            Dialect::Agentgateway => "agentgateway.yaml",
         }
     }
 
@@ -73,6 +78,7 @@ impl Dialect {
             Dialect::Gemini => "Gemini CLI policy",
             Dialect::Codex => "OpenAI Codex config",
             Dialect::OpenAi => "OpenAI Responses API and Agents SDK",
+            Dialect::Agentgateway => "agentgateway authorization",
         }
     }
 
@@ -85,6 +91,7 @@ impl Dialect {
             Dialect::Gemini => "gemini",
             Dialect::Codex => "codex",
             Dialect::OpenAi => "openai",
+            Dialect::Agentgateway => "agentgateway",
         }
     }
 }
@@ -643,6 +650,7 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
         Dialect::Gemini => gemini::render(policy),
         Dialect::Codex => codex::render(policy),
         Dialect::OpenAi => openai::render(policy),
+        Dialect::Agentgateway => agentgateway::render(policy),
     }
 }
 
@@ -655,6 +663,7 @@ pub fn snippet(policy: &ServerPolicy, tool: &ToolPolicy, dialect: Dialect) -> St
         Dialect::Gemini => gemini::snippet(policy, tool),
         Dialect::Codex => codex::snippet(policy, tool),
         Dialect::OpenAi => openai::snippet(tool),
+        Dialect::Agentgateway => agentgateway::snippet(policy, tool),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The gating dialects (Gemini CLI, Codex, `OpenAI`): every file read back with the field shapes the
+//! The gating dialects (Gemini CLI, Codex, `OpenAI`, agentgateway): every file read back with the field shapes the
 //! clients' own loaders accept, and the decision it encodes for each tool compared with
 //! the one toolcat made, on the bundled catalogue and on hostile names.
 
@@ -173,11 +173,59 @@ fn openai_decision(file: &serde_json::Value, tool: &str) -> Gate {
     }
 }
 
+/// agentgateway's rules, read from the YAML file and compiled by the `cel` crate.
+struct Agentgateway {
+    rules: Vec<cel::Program>,
+}
+
+impl Agentgateway {
+    fn of(text: &str) -> Agentgateway {
+        use toolcat::policy::yaml::{self, Node};
+        let doc = yaml::parse(text).unwrap().unwrap();
+        let rules = doc
+            .get("mcpAuthorization")
+            .and_then(|a| a.get("rules"))
+            .and_then(Node::items)
+            .unwrap_or_else(|| panic!("no mcpAuthorization.rules:\n{text}"));
+        Agentgateway {
+            rules: rules
+                .iter()
+                .map(|r| {
+                    let src = r.string().expect("a rule is a string");
+                    cel::Program::compile(src).unwrap_or_else(|e| panic!("{src}: {e}"))
+                })
+                .collect(),
+        }
+    }
+
+    /// Allowed when a rule is true for the call (the rules are OR'd), denied otherwise.
+    fn decide(&self, target: &str, tool: &str) -> Gate {
+        use std::collections::HashMap;
+        let call: HashMap<&str, cel::Value> =
+            HashMap::from([("name", tool.into()), ("target", target.into())]);
+        let mcp: HashMap<&str, cel::Value> = HashMap::from([("tool", call.into())]);
+        let mut ctx = cel::Context::default();
+        ctx.add_variable_from_value("mcp", mcp);
+        let allowed = self.rules.iter().any(|r| {
+            match r.execute(&ctx).unwrap_or_else(|e| panic!("{tool:?}: {e}")) {
+                cel::Value::Bool(b) => b,
+                other => panic!("a rule gave {other:?}"),
+            }
+        });
+        if allowed {
+            Gate::Allow
+        } else {
+            Gate::Deny
+        }
+    }
+}
+
 /// A server's gating files, read back.
 struct Files {
     gemini: GeminiFile,
     codex: CodexFile,
     openai: serde_json::Value,
+    agentgateway: Agentgateway,
 }
 
 impl Files {
@@ -189,15 +237,17 @@ impl Files {
                 .unwrap_or_else(|e| panic!("{} codex: {e}", p.slug)),
             openai: serde_json::from_str(&policy::render(p, Dialect::OpenAi))
                 .unwrap_or_else(|e| panic!("{} openai: {e}", p.slug)),
+            agentgateway: Agentgateway::of(&policy::render(p, Dialect::Agentgateway)),
         }
     }
 
     /// The decision each file encodes for `tool` of the server `key`.
-    fn decisions(&self, key: &str, tool: &str) -> [(Dialect, Gate); 3] {
+    fn decisions(&self, key: &str, tool: &str) -> [(Dialect, Gate); 4] {
         [
             (Dialect::Gemini, gemini_decision(&self.gemini, key, tool)),
             (Dialect::Codex, codex_decision(&self.codex, key, tool)),
             (Dialect::OpenAi, openai_decision(&self.openai, tool)),
+            (Dialect::Agentgateway, self.agentgateway.decide(key, tool)),
         ]
     }
 }
@@ -210,7 +260,10 @@ fn assert_equivalent(p: &ServerPolicy) {
     for t in &p.tools {
         let want = gate(t);
         for (d, got) in files.decisions(&p.key, &t.name) {
-            let fallback = d == Dialect::Gemini && policy::gemini::is_pattern(&t.name);
+            // The documented tighter fallbacks: a Gemini name the engine would read as a
+            // pattern, and a tool agentgateway would have to ask about, are denied.
+            let fallback = (d == Dialect::Gemini && policy::gemini::is_pattern(&t.name))
+                || (d == Dialect::Agentgateway && want == Gate::Ask);
             if fallback {
                 assert_eq!(got, Gate::Deny, "{}/{:?} in {d:?}", p.slug, t.name);
             } else {
@@ -221,6 +274,13 @@ fn assert_equivalent(p: &ServerPolicy) {
                 );
             }
         }
+    }
+    // Another server's tool of the same name is not this file's to allow.
+    if let Some(t) = p.tools.first() {
+        assert_eq!(
+            files.agentgateway.decide("another-target", &t.name),
+            Gate::Deny
+        );
     }
     let unknown = "a_tool_added_after_review";
     if p.tool(unknown).is_none() {
@@ -328,7 +388,12 @@ fn hostile_names_reach_every_gating_dialect_as_one_tool() {
             assert!(p.tool(name).is_some(), "a rule for no tool: {name:?}");
             assert!(r.priority > server_rule.priority);
         }
-        for d in [Dialect::Gemini, Dialect::Codex, Dialect::OpenAi] {
+        for d in [
+            Dialect::Gemini,
+            Dialect::Codex,
+            Dialect::OpenAi,
+            Dialect::Agentgateway,
+        ] {
             let text = policy::render(&p, d);
             assert_eq!(
                 toolcat::untrusted::find_invisible(&text),
