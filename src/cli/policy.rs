@@ -1,4 +1,4 @@
-//! `toolcat policy`: default policies in each dialect, and `--check` of an Intercept file.
+//! `toolcat policy`: default policies in each dialect, and `--check` of a policy file.
 
 use super::common::{folder_of, refuse_catalog_folder, stdout_line, warn_unused};
 use crate::catalog;
@@ -37,8 +37,10 @@ pub struct Args {
     /// (`[mcp_servers.<key>]`) name; defaults to the catalogue slug.
     #[arg(long, value_name = "KEY", conflicts_with = "all")]
     pub server_key: Option<String>,
-    /// Validate this Intercept YAML policy: every error with its line and column.
-    /// Exit 1 when it has errors, 2 when it cannot be read.
+    /// Validate this policy file, in any dialect (from its name, else its content): every
+    /// error with its line and column. Intercept files get every rule of the dialect; the
+    /// others are read with the shapes their clients' loaders take. Exit 1 when it has
+    /// errors, 2 when it cannot be read.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["server", "all"])]
     pub check: Option<PathBuf>,
     /// Catalogue directory.
@@ -106,7 +108,12 @@ pub fn run(args: Args, config: &Config) -> Result<u8> {
 
 fn cmd_policy_check(file: &Path) -> Result<u8> {
     let text = crate::ingest::read_small_text(file).context("reading the policy")?;
-    let problems = crate::policy::check::check(&text);
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dialect = crate::policy::validate::detect(&name, &text);
+    let problems = crate::policy::validate::validate(dialect, &text);
     for p in &problems {
         // A problem quotes the checked file, which may come from anyone.
         stdout_line(&crate::untrusted::visible(&format!(
@@ -115,7 +122,11 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
         )))?;
     }
     if problems.is_empty() {
-        eprintln!("{}: a valid Intercept policy", file.display());
+        let what = match dialect {
+            crate::policy::Dialect::Intercept => "Intercept policy".to_string(),
+            d => format!("{} file", d.label()),
+        };
+        eprintln!("{}: a valid {what}", file.display());
         Ok(0)
     } else {
         eprintln!("{}: {}", file.display(), counted(problems.len(), "problem"));

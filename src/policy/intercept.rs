@@ -51,9 +51,13 @@ pub fn render(p: &ServerPolicy) -> String {
         ))
     );
     out.push_str("default: \"deny\"\n");
+    // A tool named `*` cannot be named: Intercept reads `"*"` as every call to the server.
+    // It is left out, so the default denies it.
+    let nameable = |t: &&ToolPolicy| t.name != "*";
     let hidden: Vec<&ToolPolicy> = p
         .tools
         .iter()
+        .filter(nameable)
         .filter(|t| t.decision == Decision::Hide)
         .collect();
     if hidden.is_empty() {
@@ -80,9 +84,20 @@ pub fn render(p: &ServerPolicy) -> String {
             ))
         );
     }
-    for t in p.tools.iter().filter(|t| t.decision != Decision::Hide) {
+    for t in p
+        .tools
+        .iter()
+        .filter(nameable)
+        .filter(|t| t.decision != Decision::Hide)
+    {
         let _ = writeln!(out, "  # {}", t.reason);
         out.push_str(&tool_entry(t, "  "));
+    }
+    if p.tools.iter().any(|t| t.name == "*") {
+        out.push_str(
+            "# A tool named `*` is not listed: Intercept reads \"*\" as every call to the \
+             server, so the default denies that tool.\n",
+        );
     }
     out
 }

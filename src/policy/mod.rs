@@ -4,7 +4,7 @@
 //! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`],
 //! [`gemini`], [`codex`], [`openai`], [`agentgateway`]) only write decisions down, so they always agree; a client that
 //! can only allow, ask or deny reads each decision through [`gate`], which never loosens
-//! it. [`check`] validates Intercept files.
+//! it. [`check`] validates Intercept files, [`validate`] a file of any dialect.
 //!
 //! Decisions only ever tighten with risk: a signal can turn an allowed read into a
 //! rate-limited one, or a rate-limited execute into one that needs approval, never the
@@ -19,6 +19,7 @@ pub mod gateway;
 pub mod gemini;
 pub mod intercept;
 pub mod openai;
+pub mod validate;
 pub mod yaml;
 
 use crate::classify::Verdict;

@@ -417,3 +417,51 @@ proptest! {
         assert_equivalent(&p);
     }
 }
+
+/// Every file toolcat writes, in every dialect, is recognised and passes `policy --check`;
+/// a broken one is refused with its line.
+#[test]
+fn every_generated_file_passes_its_dialects_check() {
+    use toolcat::policy::validate::{detect, validate};
+    for s in bundled() {
+        let p = policy_of(&s, "default", None);
+        for d in Dialect::ALL {
+            let name = format!("{}.{}", p.slug, d.extension());
+            let text = policy::render(&p, d);
+            assert_eq!(detect(&name, &text), d, "{name}");
+            assert_eq!(detect("policy.txt", &text), d, "{name} by its content");
+            assert_eq!(validate(d, &text), vec![], "{name}");
+        }
+    }
+    let names: Vec<String> = HOSTILE.iter().map(|s| (*s).to_string()).collect();
+    let p = policy_of(
+        &hostile_server("Hostile", &names),
+        "permissive",
+        Some("we\"ird"),
+    );
+    for d in Dialect::ALL {
+        assert_eq!(validate(d, &policy::render(&p, d)), vec![], "{d:?}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("s.gemini.toml");
+    std::fs::write(&good, policy::render(&p, Dialect::Gemini)).unwrap();
+    let o = crate::common::toolcat(dir.path(), &["policy", "--check", "s.gemini.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", crate::common::stdout(&o));
+    assert!(crate::common::stderr(&o).contains("a valid Gemini CLI policy file"));
+    let broken =
+        policy::render(&p, Dialect::Codex).replacen("\napproval_mode", "\napproval_mod", 1);
+    std::fs::write(dir.path().join("s.codex.toml"), &broken).unwrap();
+    let o = crate::common::toolcat(dir.path(), &["policy", "--check", "s.codex.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("approval_mod "))
+        .unwrap()
+        + 1;
+    assert!(
+        crate::common::stdout(&o).starts_with(&format!("s.codex.toml:{line}:")),
+        "{}",
+        crate::common::stdout(&o)
+    );
+}
