@@ -11,10 +11,11 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostileCatalog } from "./common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -98,16 +99,7 @@ test("an approval mode Codex does not know is refused with its line", () => {
 });
 
 test("hostile tool names and server keys reach Codex as exactly those tools", () => {
-  const names = [
-    'a"b', "a\\b", "a\nb", "*", "read*", "x]y", "x.y", "a = 1", "' or 1=1 --", '") || true || ("',
-    "🦀 tool", "a\u202eb", "zero\u200bwidth", "del\u007f", "tab\there", "[table]", "#comment",
-  ];
-  const verbs = ["Reads a record.", "Deletes a record.", "Updates a record."];
-  const tools = names.map((name, i) => ({ name, description: verbs[i % 3], inputSchema: { type: "object" } }));
-  const catalog = join(work, "hostile-catalog");
-  mkdirSync(catalog, { recursive: true });
-  writeFileSync(join(work, "hostile.json"), JSON.stringify({ tools }));
-  toolcat(["ingest", "hostile.json", "--server", "hostile", "--catalog", catalog]);
+  const catalog = hostileCatalog(work, toolcat);
   for (const key of ["hostile", "dots.and-dashes", 'we"ird key']) {
     const dir = mkdtempSync(join(work, "hostile-"));
     const file = join(dir, "p.codex.toml");

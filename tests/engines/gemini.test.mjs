@@ -14,6 +14,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSyn
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostileCatalog } from "./common.mjs";
 import {
   loadPoliciesFromToml,
   PolicyEngine,
@@ -91,17 +92,7 @@ test("every Gemini policy of the bundled catalogue loads and decides as toolcat 
 });
 
 test("hostile tool names and server keys reach the engine as exactly one tool", async () => {
-  const names = [
-    'a"b', "a\\b", "a\nb", "*", "read*", "mcp_*", "x]y", "x.y", "a = 1", "' or 1=1 --",
-    '") || true || ("', "🦀 tool", "a\u202eb", "zero\u200bwidth", "del\u007f", "tab\there",
-    "[table]", "#comment", "mcp_other_tool",
-  ];
-  const verbs = ["Reads a record.", "Deletes a record.", "Updates a record."];
-  const tools = names.map((name, i) => ({ name, description: verbs[i % 3], inputSchema: { type: "object" } }));
-  const catalog = join(work, "hostile-catalog");
-  mkdirSync(catalog, { recursive: true });
-  writeFileSync(join(work, "hostile.json"), JSON.stringify({ tools }));
-  toolcat(["ingest", "hostile.json", "--server", "hostile", "--catalog", catalog]);
+  const catalog = hostileCatalog(work, toolcat);
   for (const key of ["hostile", 'we"ird key', "dots.and-dashes", "a\\b"]) {
     const dir = join(work, "hostile-out");
     mkdirSync(dir, { recursive: true });
