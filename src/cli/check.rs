@@ -3,8 +3,7 @@
 use super::common::{folder_of, read_inputs, refuse_catalog_folder, write_ingested};
 use super::live::{list_live, Listed, LiveArgs};
 use super::report::{
-    emit_reports, exit_status, outputs, parse_fail_on, parse_report, warn_unused_ignores, FailOn,
-    ReportFormat, ReportOutput,
+    emit_reports, exit_status, warn_unused_ignores, FailOn, ReportArgs, ReportOutput,
 };
 use crate::catalog;
 use crate::check::{report::Report, Absent};
@@ -27,26 +26,14 @@ pub struct Args {
     pub server: Option<String>,
     #[command(flatten)]
     pub live: LiveArgs,
-    /// How to write the output.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
-    /// Fail on findings at or above: low, medium, high, critical, any or none.
-    #[arg(long, default_value = "high", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Unreachable servers are reported but do not make the exit status 3.
     #[arg(long)]
     pub allow_unreachable: bool,
     /// Accept the current state into the catalogue after reporting.
     #[arg(long)]
     pub update: bool,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Also write the same findings in another format, from this one run: FORMAT=FILE
-    /// (`-` for standard output); repeatable, e.g. `--report sarif=toolcat.sarif
-    /// --report markdown=toolcat.md`.
-    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
-    pub reports: Vec<ReportOutput>,
 }
 
 pub fn run(args: Args, config: &Config) -> Result<u8> {
@@ -56,8 +43,8 @@ pub fn run(args: Args, config: &Config) -> Result<u8> {
         args.server,
         &args.live,
         &CheckOptions {
-            outputs: outputs(args.format, args.output, args.reports),
-            fail_on: args.fail_on,
+            fail_on: args.report.fail_on,
+            outputs: args.report.outputs(),
             allow_unreachable: args.allow_unreachable,
             update: args.update,
         },

@@ -2,8 +2,7 @@
 
 use super::common::read_inputs;
 use super::report::{
-    emit_reports, exit_status, outputs, parse_fail_on, parse_report, warn_unused_ignores, FailOn,
-    ReportFormat, ReportOutput,
+    emit_reports, exit_status, warn_unused_ignores, FailOn, ReportArgs, ReportOutput,
 };
 use crate::catalog;
 use crate::check::{report::Report, Absent};
@@ -20,26 +19,17 @@ pub struct Args {
     pub old: PathBuf,
     /// The state after, of the same kind.
     pub new: PathBuf,
-    /// How to write the report.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
-    /// Fail on findings at or above: low, medium, high, critical, any or none.
-    #[arg(long, default_value = "high", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Also write the same findings in another format: FORMAT=FILE, as for `check`.
-    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
-    pub reports: Vec<ReportOutput>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 pub fn run(args: Args, config: &Config) -> Result<u8> {
+    let fail_on = args.report.fail_on;
     diff(
         &args.old,
         &args.new,
-        &outputs(args.format, args.output, args.reports),
-        args.fail_on,
+        &args.report.outputs(),
+        fail_on,
         config,
     )
 }

@@ -74,17 +74,36 @@ pub(super) fn parse_report(s: &str) -> std::result::Result<ReportOutput, String>
     })
 }
 
-pub(super) fn outputs(
-    format: ReportFormat,
-    output: Option<PathBuf>,
-    reports: Vec<ReportOutput>,
-) -> Vec<ReportOutput> {
-    std::iter::once(ReportOutput {
-        format: format.into(),
-        file: output,
-    })
-    .chain(reports)
-    .collect()
+/// The report flags `check` and `diff` share: the format, the threshold, the file, and
+/// further formats from the same run.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// How to write the report.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Fail on findings at or above: low, medium, high, critical, any or none.
+    #[arg(long, default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the same findings in another format, from this one run: FORMAT=FILE
+    /// (`-` for standard output); repeatable, e.g. `--report sarif=toolcat.sarif
+    /// --report markdown=toolcat.md`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<ReportOutput>,
+}
+
+impl ReportArgs {
+    /// Every report to write: `--format`/`--output`, then each `--report`.
+    pub(super) fn outputs(self) -> Vec<ReportOutput> {
+        std::iter::once(ReportOutput {
+            format: self.format.into(),
+            file: self.output,
+        })
+        .chain(self.reports)
+        .collect()
+    }
 }
 
 /// Write the report in every format asked for, from the one run.
