@@ -30,7 +30,7 @@ for c in ingest build classify explain eval rules check diff policy init-templat
 done
 "$bin" rules >"$out/rules.txt"
 "$bin" rules TC007 >"$out/rules.TC007.txt"
-for d in intercept gateway claude-code gemini codex openai agentgateway; do
+for d in intercept gateway claude-code gemini codex vscode openai cedar agentgateway docker; do
   "$bin" policy --all --format "$d" --catalog catalog --out "$out/policy-$d" 2>>"$out/build.log"
 done
 "$bin" eval tests/data/labels/corpus-labels.jsonl tests/data/labels/batch2-labels.jsonl \

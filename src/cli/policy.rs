@@ -23,7 +23,7 @@ pub struct Args {
     /// The file to write (one server and dialect) or the directory (--all, --format all);
     /// standard output if not given. In a directory, files are named
     /// <server-slug>.<extension>: .yaml, .json, .claude.json, .gemini.toml, .codex.toml,
-    /// .openai.json, .agentgateway.yaml.
+    /// .vscode.agent.md, .openai.json, .cedar, .agentgateway.yaml, .docker.yaml.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// default, strict or permissive (overrides [policy] profile in toolcat.toml).
@@ -32,9 +32,10 @@ pub struct Args {
     /// Execute tools require a person's approval instead of a rate limit.
     #[arg(long)]
     pub approval: bool,
-    /// The server's name in the client's MCP configuration, which Claude Code rules
-    /// (mcp__<key>__<tool>), Gemini CLI rules (mcpName) and Codex tables
-    /// (`[mcp_servers.<key>]`) name; defaults to the catalogue slug.
+    /// The server's name in the client's or gateway's configuration, which the rules name:
+    /// Claude Code (mcp__<key>__<tool>), Gemini CLI (mcpName), Codex (`[mcp_servers.<key>]`),
+    /// VS Code (`<key>/<tool>`), Cedar (the namespace), agentgateway (the target) and Docker
+    /// (the server); defaults to the catalogue slug.
     #[arg(long, value_name = "KEY", conflicts_with = "all")]
     pub server_key: Option<String>,
     /// Validate this policy file, in any dialect (from its name, else its content): every
@@ -61,10 +62,16 @@ pub enum DialectArg {
     Gemini,
     /// The Codex CLI (`[mcp_servers.<key>]` in `config.toml`).
     Codex,
-    /// The Responses API `mcp` tool and the Agents SDK's tool filter and approvals.
+    /// VS Code: a custom agent's tool list (`.github/agents/`) and auto-approval setting
+    Vscode,
+    /// The Responses API `mcp` tool and the Agents SDK's tool filter and approvals
     Openai,
+    /// Cedar policies, one action per tool (the Cedar MCP schema generator's shape)
+    Cedar,
     /// agentgateway's `mcpAuthorization` rules (CEL).
     Agentgateway,
+    /// Docker MCP Gateway's tools file (`~/.docker/mcp/tools.yaml`).
+    Docker,
     /// Every dialect, side by side.
     All,
 }
@@ -79,8 +86,11 @@ impl DialectArg {
             DialectArg::ClaudeCode => vec![Dialect::ClaudeCode],
             DialectArg::Gemini => vec![Dialect::Gemini],
             DialectArg::Codex => vec![Dialect::Codex],
+            DialectArg::Vscode => vec![Dialect::Vscode],
             DialectArg::Openai => vec![Dialect::OpenAi],
+            DialectArg::Cedar => vec![Dialect::Cedar],
             DialectArg::Agentgateway => vec![Dialect::Agentgateway],
+            DialectArg::Docker => vec![Dialect::Docker],
             DialectArg::All => Dialect::ALL.to_vec(),
         }
     }

@@ -2,6 +2,11 @@
 //! `mcp__<server key>__<tool>` rules. Reads that are allowed go to `allow`; writes,
 //! executes and tools needing approval to `ask`; destructive, financial, denied and
 //! hidden tools to `deny`.
+//!
+//! Claude Code reads `mcp__<server>__*` as every tool of the server, so a tool named `*`
+//! cannot be named on its own. If toolcat would allow it, it is left out (Claude Code asks
+//! about an MCP tool no rule names); otherwise the server's every tool is denied, the
+//! tighter of the two ways to hold that tool's decision.
 
 use super::{Gate, ServerPolicy, ToolPolicy};
 use serde_json::json;
@@ -27,7 +32,11 @@ pub fn render(p: &ServerPolicy) -> String {
         ("ask", Vec::new()),
         ("deny", Vec::new()),
     ];
-    for t in &p.tools {
+    let star = p.tools.iter().find(|t| t.name == "*");
+    if star.is_some_and(|t| list_of(t) != "allow") {
+        lists[2].1.push(rule(&p.key, "*"));
+    }
+    for t in p.tools.iter().filter(|t| t.name != "*") {
         let list = list_of(t);
         if let Some(l) = lists.iter_mut().find(|l| l.0 == list) {
             l.1.push(rule(&p.key, &t.name));
@@ -47,6 +56,9 @@ pub fn render(p: &ServerPolicy) -> String {
 
 /// A tool's rule, as its page shows it.
 pub fn snippet(p: &ServerPolicy, tp: &ToolPolicy) -> String {
+    if tp.name == "*" && list_of(tp) == "allow" {
+        return "\"permissions\": { } (a tool named * is left out: Claude Code asks)".into();
+    }
     format!(
         "\"permissions\": {{ \"{}\": [{}] }}",
         list_of(tp),

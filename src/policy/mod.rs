@@ -2,9 +2,9 @@
 //!
 //! [`decide`] turns a tool's verdict into a [`Decision`] under a [`Profile`]; [`for_server`]
 //! does it for a whole server. The dialects ([`intercept`], [`gateway`], [`claude`],
-//! [`gemini`], [`codex`], [`openai`], [`agentgateway`]) only write decisions down, so they always agree; a client that
-//! can only allow, ask or deny reads each decision through [`gate`], which never loosens
-//! it. [`check`] validates Intercept files, [`validate`] a file of any dialect.
+//! [`gemini`], [`codex`], [`vscode`], [`openai`], [`cedar`], [`agentgateway`], [`docker`])
+//! only write decisions down, so they always agree; a client that can only allow, ask or
+//! deny reads each decision through [`gate`], which never loosens it. [`check`] validates Intercept files, [`validate`] a file of any dialect.
 //!
 //! Decisions only ever tighten with risk: a signal can turn an allowed read into a
 //! rate-limited one, or a rate-limited execute into one that needs approval, never the
@@ -12,14 +12,17 @@
 //! is blocked until someone reviews it.
 
 pub mod agentgateway;
+pub mod cedar;
 pub mod check;
 pub mod claude;
 pub mod codex;
+pub mod docker;
 pub mod gateway;
 pub mod gemini;
 pub mod intercept;
 pub mod openai;
 pub mod validate;
+pub mod vscode;
 pub mod yaml;
 
 use crate::classify::Verdict;
@@ -43,19 +46,28 @@ pub enum Dialect {
     Codex,
     /// `OpenAI`'s Responses API `mcp` tool and Agents SDK tool filter.
     OpenAi,
+    /// VS Code: a custom agent's tool list and `chat.tools.eligibleForAutoApproval`.
+    Vscode,
+    /// Cedar policies in the shape of the Cedar MCP schema generator.
+    Cedar,
     /// agentgateway's `mcpAuthorization`: CEL rules over the tool's target and name.
     Agentgateway,
+    /// Docker MCP Gateway's tools file: the tools each server enables.
+    Docker,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 7] = [
+    pub const ALL: [Dialect; 10] = [
         Dialect::Intercept,
         Dialect::Gateway,
         Dialect::ClaudeCode,
         Dialect::Gemini,
         Dialect::Codex,
+        Dialect::Vscode,
         Dialect::OpenAi,
+        Dialect::Cedar,
         Dialect::Agentgateway,
+        Dialect::Docker,
     ];
 
     /// File extension of a policy in this dialect.
@@ -67,7 +79,10 @@ impl Dialect {
             Dialect::Gemini => "gemini.toml",
             Dialect::Codex => "codex.toml",
             Dialect::OpenAi => "openai.json",
+            Dialect::Vscode => "vscode.agent.md",
+            Dialect::Cedar => "cedar",
             Dialect::Agentgateway => "agentgateway.yaml",
+            Dialect::Docker => "docker.yaml",
         }
     }
 
@@ -79,7 +94,10 @@ impl Dialect {
             Dialect::Gemini => "Gemini CLI policy",
             Dialect::Codex => "OpenAI Codex config",
             Dialect::OpenAi => "OpenAI Responses API and Agents SDK",
+            Dialect::Vscode => "VS Code custom agent",
+            Dialect::Cedar => "Cedar policies",
             Dialect::Agentgateway => "agentgateway authorization",
+            Dialect::Docker => "Docker MCP Gateway tools",
         }
     }
 
@@ -92,7 +110,10 @@ impl Dialect {
             Dialect::Gemini => "gemini",
             Dialect::Codex => "codex",
             Dialect::OpenAi => "openai",
+            Dialect::Vscode => "vscode",
+            Dialect::Cedar => "cedar",
             Dialect::Agentgateway => "agentgateway",
+            Dialect::Docker => "docker",
         }
     }
 }
@@ -651,7 +672,10 @@ pub fn render(policy: &ServerPolicy, dialect: Dialect) -> String {
         Dialect::Gemini => gemini::render(policy),
         Dialect::Codex => codex::render(policy),
         Dialect::OpenAi => openai::render(policy),
+        Dialect::Vscode => vscode::render(policy),
+        Dialect::Cedar => cedar::render(policy),
         Dialect::Agentgateway => agentgateway::render(policy),
+        Dialect::Docker => docker::render(policy),
     }
 }
 
@@ -664,7 +688,10 @@ pub fn snippet(policy: &ServerPolicy, tool: &ToolPolicy, dialect: Dialect) -> St
         Dialect::Gemini => gemini::snippet(policy, tool),
         Dialect::Codex => codex::snippet(policy, tool),
         Dialect::OpenAi => openai::snippet(tool),
+        Dialect::Vscode => vscode::snippet(policy, tool),
+        Dialect::Cedar => cedar::snippet(policy, tool),
         Dialect::Agentgateway => agentgateway::snippet(policy, tool),
+        Dialect::Docker => docker::snippet(policy, tool),
     }
 }
 

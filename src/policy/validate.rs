@@ -13,7 +13,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The dialect of a policy file: from its name (`.gemini.toml`, `.codex.toml`,
-/// `.claude.json`, `.openai.json`, `.agentgateway.yaml`), else from its content.
+/// `.claude.json`, `.vscode.agent.md`, `.openai.json`, `.cedar`, `.agentgateway.yaml`,
+/// `.docker.yaml`), else from its content.
 pub fn detect(file_name: &str, text: &str) -> Dialect {
     let by_name = Dialect::ALL
         .into_iter()
@@ -23,6 +24,16 @@ pub fn detect(file_name: &str, text: &str) -> Dialect {
         return d;
     }
     let head = text.trim_start();
+    if head.starts_with("//") || head.starts_with("permit") || head.starts_with("forbid") {
+        return Dialect::Cedar;
+    }
+    if text.starts_with("---") {
+        if let Ok(Some(front)) = yaml::parse(text) {
+            if front.get("tools").is_some() && front.get("version").is_none() {
+                return Dialect::Vscode;
+            }
+        }
+    }
     if head.starts_with('{') {
         if text.contains("\"permissions\"") {
             return Dialect::ClaudeCode;
@@ -47,6 +58,15 @@ pub fn detect(file_name: &str, text: &str) -> Dialect {
     {
         return Dialect::Agentgateway;
     }
+    let tools_file = |doc: &Node| {
+        doc.get("version").is_none()
+            && doc
+                .entries()
+                .is_some_and(|e| !e.is_empty() && e.iter().all(|(_, v)| v.items().is_some()))
+    };
+    if yaml::parse(text).is_ok_and(|d| d.as_ref().is_some_and(tools_file)) {
+        return Dialect::Docker;
+    }
     Dialect::Intercept
 }
 
@@ -60,6 +80,9 @@ pub fn validate(dialect: Dialect, text: &str) -> Vec<Problem> {
         Dialect::OpenAi => json::<OpenAi>(text).err().into_iter().collect(),
         Dialect::Gateway => json::<Gateway>(text).map_or_else(|p| vec![p], |g| g.problems()),
         Dialect::Agentgateway => agentgateway(text),
+        Dialect::Vscode => vscode(text),
+        Dialect::Cedar => cedar(text),
+        Dialect::Docker => docker(text),
     };
     problems.sort();
     problems
@@ -360,21 +383,25 @@ impl Gateway {
     }
 }
 
+/// The first YAML document of `text`, or the problem that stops its reading.
+fn yaml_doc(text: &str) -> Result<Node, Problem> {
+    match yaml::parse(text) {
+        Ok(Some(doc)) => Ok(doc),
+        Ok(None) => Err(Problem {
+            at: at(1, 1),
+            message: "the file is empty".into(),
+        }),
+        Err(e) => Err(Problem {
+            at: e.at,
+            message: e.message,
+        }),
+    }
+}
+
 fn agentgateway(text: &str) -> Vec<Problem> {
-    let doc = match yaml::parse(text) {
-        Ok(Some(doc)) => doc,
-        Ok(None) => {
-            return vec![Problem {
-                at: at(1, 1),
-                message: "the file is empty".into(),
-            }]
-        }
-        Err(e) => {
-            return vec![Problem {
-                at: e.at,
-                message: e.message,
-            }]
-        }
+    let doc = match yaml_doc(text) {
+        Ok(doc) => doc,
+        Err(p) => return vec![p],
     };
     let Some(auth) = doc.get("mcpAuthorization") else {
         return vec![Problem {
@@ -396,6 +423,272 @@ fn agentgateway(text: &str) -> Vec<Problem> {
             message: "a rule must be a non-empty CEL expression (a string)".into(),
         })
         .collect()
+}
+
+/// The front matter keys VS Code reads in a custom agent file.
+const VSCODE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "argument-hint",
+    "tools",
+    "agents",
+    "model",
+    "target",
+    "handoffs",
+    "hooks",
+    "mcp-servers",
+    "user-invocable",
+    "user-invokable",
+    "disable-model-invocation",
+    "infer",
+];
+
+fn vscode(text: &str) -> Vec<Problem> {
+    if !text.starts_with("---") {
+        return vec![Problem {
+            at: at(1, 1),
+            message: "a custom agent file starts with a `---` line of front matter".into(),
+        }];
+    }
+    if !text.lines().skip(1).any(|l| l.trim_end() == "---") {
+        return vec![Problem {
+            at: at(1, 1),
+            message: "the front matter has no closing `---` line".into(),
+        }];
+    }
+    let front = match yaml_doc(text) {
+        Ok(doc) => doc,
+        Err(p) => return vec![p],
+    };
+    let Some(entries) = front.entries() else {
+        return vec![Problem {
+            at: front.at(),
+            message: "the front matter must be a mapping".into(),
+        }];
+    };
+    let mut problems = Vec::new();
+    for (k, _) in entries {
+        let key = k.text().unwrap_or_default();
+        if !VSCODE_KEYS.contains(&key) {
+            problems.push(Problem {
+                at: k.at(),
+                message: format!("VS Code does not read the key {key:?} of an agent"),
+            });
+        }
+    }
+    match front.get("tools") {
+        None => problems.push(Problem {
+            at: front.at(),
+            message: "`tools` is missing: without it the agent reaches every tool".into(),
+        }),
+        Some(tools) => match tools.items() {
+            None => problems.push(Problem {
+                at: tools.at(),
+                message: "`tools` must be a list of tool names".into(),
+            }),
+            Some(items) => problems.extend(
+                items
+                    .iter()
+                    .filter(|t| t.string().is_none_or(|s| s.trim().is_empty()))
+                    .map(|t| Problem {
+                        at: t.at(),
+                        message: "a tool must be a non-empty name (a string)".into(),
+                    }),
+            ),
+        },
+    }
+    for (i, line) in text.lines().enumerate() {
+        if let Some(json) = line.strip_prefix(super::vscode::SETTING_LINE) {
+            problems.extend(vscode_setting(json, i + 1));
+        }
+    }
+    problems
+}
+
+/// The settings line: `{"chat.tools.eligibleForAutoApproval": {name: bool, ...}}`.
+fn vscode_setting(json: &str, line: usize) -> Option<Problem> {
+    let col = super::vscode::SETTING_LINE.len() + 1;
+    let value: serde_json::Value = match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => {
+            return Some(Problem {
+                at: at(line, col + e.column().saturating_sub(1)),
+                message: format!("the settings are not JSON: {e}"),
+            })
+        }
+    };
+    let ok = value.as_object().is_some_and(|o| {
+        o.len() == 1
+            && o.get(super::vscode::SETTING)
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|m| m.values().all(serde_json::Value::is_boolean))
+    });
+    (!ok).then(|| Problem {
+        at: at(line, col),
+        message: format!(
+            "the settings must be {{{:?}: {{tool: true or false}}}}",
+            super::vscode::SETTING
+        ),
+    })
+}
+
+/// A Cedar policy set read for its structure: string literals closed and their escapes
+/// known, parentheses balanced, every policy a `permit` or `forbid` (after its
+/// annotations) ending with `;`. toolcat carries no Cedar parser; the tests load every file
+/// it writes with `cedar-policy` itself.
+fn cedar(text: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut depth = 0usize;
+    let mut statement: Option<usize> = None;
+    let mut word = String::new();
+    let mut word_at = 0;
+    let end_word = |word: &mut String,
+                    word_at: usize,
+                    statement: &mut Option<usize>,
+                    depth: usize,
+                    problems: &mut Vec<Problem>| {
+        if statement.is_none() && depth == 0 && !word.is_empty() {
+            if word == "permit" || word == "forbid" {
+                *statement = Some(word_at);
+            } else {
+                problems.push(Problem {
+                    at: position(text, word_at),
+                    message: format!("expected `permit` or `forbid`, found {word:?}"),
+                });
+            }
+        }
+        word.clear();
+    };
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|(_, n)| *n == '/') => {
+                end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                let mut closed = false;
+                while let Some((j, n)) = chars.next() {
+                    match n {
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '\\' => match chars.next() {
+                            Some((_, 'n' | 'r' | 't' | '\\' | '0' | '\'' | '"' | '*' | 'u')) => {}
+                            _ => problems.push(Problem {
+                                at: position(text, j),
+                                message: "an unknown escape in a string".into(),
+                            }),
+                        },
+                        '\n' => break,
+                        _ => {}
+                    }
+                }
+                if !closed {
+                    problems.push(Problem {
+                        at: position(text, i),
+                        message: "a string is not closed on its line".into(),
+                    });
+                    return problems;
+                }
+            }
+            '@' if statement.is_none() && depth == 0 => {
+                // An annotation: `@name` or `@name("value")`, before its policy.
+                word.clear();
+                word.push('@');
+            }
+            '(' => {
+                if !word.starts_with('@') {
+                    end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                }
+                word.clear();
+                depth += 1;
+            }
+            ')' => {
+                end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                if depth == 0 {
+                    problems.push(Problem {
+                        at: position(text, i),
+                        message: "a `)` closes nothing".into(),
+                    });
+                } else {
+                    depth -= 1;
+                }
+            }
+            ';' => {
+                end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                if statement.take().is_none() || depth != 0 {
+                    problems.push(Problem {
+                        at: position(text, i),
+                        message: "a `;` ends no whole policy".into(),
+                    });
+                    depth = 0;
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' || c == ':' => {
+                if word.is_empty() {
+                    word_at = i;
+                }
+                word.push(c);
+            }
+            c if c.is_whitespace() => {
+                if !word.starts_with('@') {
+                    end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+                }
+            }
+            _ => end_word(&mut word, word_at, &mut statement, depth, &mut problems),
+        }
+    }
+    end_word(&mut word, word_at, &mut statement, depth, &mut problems);
+    if let Some(start) = statement {
+        problems.push(Problem {
+            at: position(text, start),
+            message: "this policy does not end with `;`".into(),
+        });
+    }
+    problems
+}
+
+/// Docker MCP Gateway's tools file: a mapping of server names to lists of tool names.
+fn docker(text: &str) -> Vec<Problem> {
+    let doc = match yaml_doc(text) {
+        Ok(doc) => doc,
+        Err(p) => return vec![p],
+    };
+    let Some(entries) = doc.entries() else {
+        return vec![Problem {
+            at: doc.at(),
+            message: "the tools file must map server names to lists of tools".into(),
+        }];
+    };
+    let mut problems = Vec::new();
+    for (server, tools) in entries {
+        if server.string().is_none() {
+            problems.push(Problem {
+                at: server.at(),
+                message: "a server name must be a string".into(),
+            });
+        }
+        match tools.items() {
+            None => problems.push(Problem {
+                at: tools.at(),
+                message: "a server's tools must be a list of tool names".into(),
+            }),
+            Some(items) => problems.extend(items.iter().filter(|t| t.string().is_none()).map(
+                |t| Problem {
+                    at: t.at(),
+                    message: "a tool name must be a string".into(),
+                },
+            )),
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -421,6 +714,68 @@ mod tests {
             Dialect::Agentgateway
         );
         assert_eq!(detect("p.yaml", "version: \"1\"\n"), Dialect::Intercept);
+        assert_eq!(detect("a.vscode.agent.md", ""), Dialect::Vscode);
+        assert_eq!(detect("a.cedar", ""), Dialect::Cedar);
+        assert_eq!(detect("a.docker.yaml", ""), Dialect::Docker);
+        assert_eq!(detect("p.md", "---\ntools: []\n---\nhi\n"), Dialect::Vscode);
+        assert_eq!(
+            detect("p", "// c\npermit(principal, action, resource);"),
+            Dialect::Cedar
+        );
+        assert_eq!(detect("p.yaml", "\"s\":\n- \"t\"\n"), Dialect::Docker);
+        assert_eq!(
+            detect("p.yaml", "---\nversion: \"1\"\ntools: {}\n"),
+            Dialect::Intercept
+        );
+    }
+
+    #[test]
+    fn vscode_cedar_and_docker_problems_point_at_their_place() {
+        let p = validate(Dialect::Vscode, "---\nname: \"a\"\n---\nbody\n");
+        assert!(p[0].message.contains("`tools` is missing"), "{p:?}");
+        let p = validate(
+            Dialect::Vscode,
+            "---\ntools:\n- \"s/a\"\n- 3\ncolor: red\n---\n",
+        );
+        assert_eq!(
+            p.iter().map(|p| p.at.line).collect::<Vec<_>>(),
+            vec![4, 5],
+            "{p:?}"
+        );
+        let p = validate(
+            Dialect::Vscode,
+            "---\ntools: []\n# settings.json: {\"x\": 1}\n---\n",
+        );
+        assert_eq!((p.len(), p[0].at.line), (1, 3), "{p:?}");
+        assert!(!validate(Dialect::Vscode, "tools: []\n").is_empty());
+
+        let ok = "@id(\"a\")\npermit(principal, action == N::Action::\"a\\\"b\", resource);\n// x;\nforbid(principal, action, resource) when { true };\n";
+        assert_eq!(validate(Dialect::Cedar, ok), vec![]);
+        let p = validate(Dialect::Cedar, "permit(principal, action, resource)\n");
+        assert!(p[0].message.contains("does not end"), "{p:?}");
+        let p = validate(
+            Dialect::Cedar,
+            "permit(principal,\n action == A::\"x, resource);\n",
+        );
+        assert_eq!((p[0].at.line, p[0].at.col), (2, 15), "{p:?}");
+        let p = validate(Dialect::Cedar, "allow(principal, action, resource);\n");
+        assert!(p[0].message.contains("found \"allow\""), "{p:?}");
+        let p = validate(
+            Dialect::Cedar,
+            "permit(principal, action == A::\"\\q\", resource);",
+        );
+        assert!(p[0].message.contains("escape"), "{p:?}");
+
+        assert_eq!(
+            validate(Dialect::Docker, "\"s\": []\nt:\n- \"a\"\n"),
+            vec![]
+        );
+        let p = validate(Dialect::Docker, "s:\n- [1]\nt: \"a\"\n");
+        assert_eq!(
+            p.iter().map(|p| p.at.line).collect::<Vec<_>>(),
+            vec![2, 3],
+            "{p:?}"
+        );
     }
 
     #[test]
