@@ -220,6 +220,27 @@ pub fn quoted_toml(s: &str) -> String {
     quoted_yaml(s).replace('\u{7f}', "\\u007F")
 }
 
+/// `s` in double quotes, `\\`, `"`, line feed, carriage return and tab escaped with a
+/// backslash, and every other control, invisible or direction-changing character written
+/// by `code` (the escape of the target language, such as `\u{200b}`).
+pub fn c_quoted(s: &str, code: impl Fn(&mut String, char)) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || invisible_at(s, i) => code(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A string as a JSON literal, invisible characters escaped.
 pub fn quoted_json(s: &str) -> String {
     let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());

@@ -16,27 +16,13 @@ use std::fmt::Write;
 /// `s` as a CEL double-quoted string literal: `\`, `"` and line breaks escaped, control,
 /// invisible and direction-changing characters as `\u`/`\U` escapes.
 pub fn cel_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for (i, c) in s.char_indices() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || crate::untrusted::invisible_at(s, i) => {
-                if u32::from(c) > 0xFFFF {
-                    let _ = write!(out, "\\U{:08X}", u32::from(c));
-                } else {
-                    let _ = write!(out, "\\u{:04X}", u32::from(c));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::untrusted::c_quoted(s, |out, c| {
+        let _ = if u32::from(c) > 0xFFFF {
+            write!(out, "\\U{:08X}", u32::from(c))
+        } else {
+            write!(out, "\\u{:04X}", u32::from(c))
+        };
+    })
 }
 
 /// The CEL rule that allows one tool of the server.

@@ -22,23 +22,9 @@ use std::fmt::Write;
 /// `s` as a Cedar string literal: `\`, `"` and control characters escaped, invisible and
 /// direction-changing characters as `\u{…}`.
 pub fn cedar_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for (i, c) in s.char_indices() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || crate::untrusted::invisible_at(s, i) => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::untrusted::c_quoted(s, |out, c| {
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    })
 }
 
 /// Cedar's reserved words, which cannot name a namespace.

@@ -398,6 +398,34 @@ fn yaml_doc(text: &str) -> Result<Node, Problem> {
     }
 }
 
+/// The first YAML document of `text` when it is a mapping; else the problem, `what` saying
+/// what the mapping should hold.
+fn yaml_mapping(text: &str, what: &str) -> Result<Node, Problem> {
+    let doc = yaml_doc(text)?;
+    if doc.entries().is_none() {
+        return Err(Problem {
+            at: doc.at(),
+            message: format!("{what} must be a mapping"),
+        });
+    }
+    Ok(doc)
+}
+
+/// A problem for each item that is not a string (or, with `non_empty`, is blank).
+fn not_strings<'a>(
+    items: &'a [Node],
+    non_empty: bool,
+    message: &'a str,
+) -> impl Iterator<Item = Problem> + 'a {
+    items
+        .iter()
+        .filter(move |n| n.string().is_none_or(|s| non_empty && s.trim().is_empty()))
+        .map(move |n| Problem {
+            at: n.at(),
+            message: message.into(),
+        })
+}
+
 fn agentgateway(text: &str) -> Vec<Problem> {
     let doc = match yaml_doc(text) {
         Ok(doc) => doc,
@@ -415,14 +443,12 @@ fn agentgateway(text: &str) -> Vec<Problem> {
             message: "`mcpAuthorization.rules` must be a list of CEL expressions".into(),
         }];
     };
-    rules
-        .iter()
-        .filter(|r| r.string().is_none_or(|s| s.trim().is_empty()))
-        .map(|r| Problem {
-            at: r.at(),
-            message: "a rule must be a non-empty CEL expression (a string)".into(),
-        })
-        .collect()
+    not_strings(
+        rules,
+        true,
+        "a rule must be a non-empty CEL expression (a string)",
+    )
+    .collect()
 }
 
 /// The front matter keys VS Code reads in a custom agent file.
@@ -456,18 +482,12 @@ fn vscode(text: &str) -> Vec<Problem> {
             message: "the front matter has no closing `---` line".into(),
         }];
     }
-    let front = match yaml_doc(text) {
+    let front = match yaml_mapping(text, "the front matter") {
         Ok(doc) => doc,
         Err(p) => return vec![p],
     };
-    let Some(entries) = front.entries() else {
-        return vec![Problem {
-            at: front.at(),
-            message: "the front matter must be a mapping".into(),
-        }];
-    };
     let mut problems = Vec::new();
-    for (k, _) in entries {
+    for (k, _) in front.entries().unwrap_or_default() {
         let key = k.text().unwrap_or_default();
         if !VSCODE_KEYS.contains(&key) {
             problems.push(Problem {
@@ -486,15 +506,11 @@ fn vscode(text: &str) -> Vec<Problem> {
                 at: tools.at(),
                 message: "`tools` must be a list of tool names".into(),
             }),
-            Some(items) => problems.extend(
-                items
-                    .iter()
-                    .filter(|t| t.string().is_none_or(|s| s.trim().is_empty()))
-                    .map(|t| Problem {
-                        at: t.at(),
-                        message: "a tool must be a non-empty name (a string)".into(),
-                    }),
-            ),
+            Some(items) => problems.extend(not_strings(
+                items,
+                true,
+                "a tool must be a non-empty name (a string)",
+            )),
         },
     }
     for (i, line) in text.lines().enumerate() {
@@ -657,18 +673,12 @@ fn cedar(text: &str) -> Vec<Problem> {
 
 /// Docker MCP Gateway's tools file: a mapping of server names to lists of tool names.
 fn docker(text: &str) -> Vec<Problem> {
-    let doc = match yaml_doc(text) {
+    let doc = match yaml_mapping(text, "the tools file (server names to lists of tools)") {
         Ok(doc) => doc,
         Err(p) => return vec![p],
     };
-    let Some(entries) = doc.entries() else {
-        return vec![Problem {
-            at: doc.at(),
-            message: "the tools file must map server names to lists of tools".into(),
-        }];
-    };
     let mut problems = Vec::new();
-    for (server, tools) in entries {
+    for (server, tools) in doc.entries().unwrap_or_default() {
         if server.string().is_none() {
             problems.push(Problem {
                 at: server.at(),
@@ -680,12 +690,9 @@ fn docker(text: &str) -> Vec<Problem> {
                 at: tools.at(),
                 message: "a server's tools must be a list of tool names".into(),
             }),
-            Some(items) => problems.extend(items.iter().filter(|t| t.string().is_none()).map(
-                |t| Problem {
-                    at: t.at(),
-                    message: "a tool name must be a string".into(),
-                },
-            )),
+            Some(items) => {
+                problems.extend(not_strings(items, false, "a tool name must be a string"));
+            }
         }
     }
     problems
