@@ -215,18 +215,40 @@ pub fn render(p: &ServerPolicy) -> String {
     crate::untrusted::escape_invisible_yaml(&out).into_owned()
 }
 
+/// Whether two tool names have one reference name (`.` and `_` alike).
+fn same_reference(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (matches!(x, b'.' | b'_') && matches!(y, b'.' | b'_')))
+}
+
 /// A tool's entry, as its page shows it.
 pub fn snippet(p: &ServerPolicy, t: &ToolPolicy) -> String {
     let full = format!("{}/{}", server_reference(&p.key), tool_reference(&t.name));
-    match listed(p).get(&full) {
-        Some(Gate::Allow) => format!("tools:\n- {}", quoted_yaml(&full)),
-        Some(_) => format!(
+    // The stricter decision of the tools that share the entry, as in [`listed`].
+    let shared = p
+        .tools
+        .iter()
+        .filter(|o| same_reference(&o.name, &t.name))
+        .map(|o| {
+            if listable(&o.name) {
+                gate(o)
+            } else {
+                Gate::Deny
+            }
+        })
+        .max()
+        .unwrap_or(Gate::Deny);
+    match shared {
+        Gate::Allow => format!("tools:\n- {}", quoted_yaml(&full)),
+        Gate::Ask => format!(
             "tools:\n- {}\n{SETTING_LINE}{{{}: {{{}: false}}}}",
             quoted_yaml(&full),
             ascii_json(SETTING),
             ascii_json(&tool_reference(&t.name))
         ),
-        None => "tools:\n# not listed: denied".to_string(),
+        Gate::Deny => "tools:\n# not listed: denied".to_string(),
     }
 }
 
@@ -240,6 +262,7 @@ mod tests {
         assert_eq!(server_reference("GitHub"), "github");
         assert_eq!(tool_reference("files.read.all"), "files_read_all");
         assert!(!listable("*") && !listable("a/b") && listable("a*"));
+        assert!(same_reference("a.b_c", "a_b.c") && !same_reference("a.b", "a-b"));
         assert_eq!(
             ascii_json("a\"\\\u{2028}🦀"),
             "\"a\\\"\\\\\\u2028\\ud83e\\udd80\""

@@ -814,6 +814,36 @@ fn vscode_names_that_collide_take_the_stricter_decision() {
             assert_eq!(v.decide("k", name), gates[0].max(gates[1]), "{names:?}");
         }
     }
+    // A tool's page shows the entry the whole file has for it.
+    let names: Vec<String> = HOSTILE.iter().map(|s| (*s).to_string()).collect();
+    for p in bundled()
+        .iter()
+        .map(|s| policy_of(s, "default", None))
+        .chain([policy_of(
+            &hostile_server("Hostile", &names),
+            "default",
+            Some("k"),
+        )])
+    {
+        let listed = policy::vscode::listed(&p);
+        for t in &p.tools {
+            let full = format!(
+                "{}/{}",
+                policy::vscode::server_reference(&p.key),
+                policy::vscode::tool_reference(&t.name)
+            );
+            let snippet = policy::snippet(&p, t, Dialect::Vscode);
+            let want = match listed
+                .get(&full)
+                .filter(|_| policy::vscode::listable(&t.name))
+            {
+                None => "not listed",
+                Some(Gate::Allow) => "tools:\n- ",
+                Some(_) => policy::vscode::SETTING_LINE,
+            };
+            assert!(snippet.contains(want), "{}/{:?}: {snippet}", p.slug, t.name);
+        }
+    }
     let p = policy_of(
         &hostile_server("Hostile", &["*".into(), "a/b".into()]),
         "permissive",
