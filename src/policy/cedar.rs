@@ -50,7 +50,8 @@ const RESERVED: &[&str] = &[
 
 /// The namespace of the server's actions: its key as a Cedar identifier (letters, digits
 /// and `_`, not starting with a digit, not a reserved word). The schema stub given to the
-/// generator must declare this namespace.
+/// generator must declare this namespace. Keys that differ only outside `[A-Za-z0-9]` get
+/// one namespace: give such servers distinct `--server-key`s.
 pub fn namespace(key: &str) -> String {
     let mut id: String = key
         .chars()

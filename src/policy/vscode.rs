@@ -19,6 +19,11 @@
 //! also reach a same-named tool of another server. VS Code cannot count calls either, so
 //! rate-limited tools ask ([`super::GATE_NOTE`]).
 //!
+//! One gap toolcat cannot close from one server's file: VS Code also enables a tool by its
+//! short name, so a tool of *another* server whose own name is `<this server>/<tool>`
+//! would be reached through this agent's entry. Such names contain a `/`; toolcat never
+//! lists them in the server it writes, and flags nothing in the other.
+//!
 //! VS Code is not a library toolcat can load; `policy --check` reads the front matter and
 //! the setting, and the tests evaluate both with VS Code's matching rules.
 
