@@ -238,6 +238,38 @@ pub fn canonical_json(value: &Value) -> String {
 }
 
 /// The category of a tool, by what it can do (REFERENCE §3). Ordered by precedence.
+/// What a tool can do beside others: the three legs of a toxic combination (an agent that
+/// holds all three can be made to leak private data by text a stranger wrote).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// Reads data that is not public: mail, files, databases, private repositories,
+    /// records, secrets.
+    PrivateData,
+    /// Returns text a third party can write: web pages, inbound mail, comments, messages.
+    UntrustedContent,
+    /// Can move data to a place outside the user's control.
+    ExternalSend,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 3] = [
+        Capability::PrivateData,
+        Capability::UntrustedContent,
+        Capability::ExternalSend,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::PrivateData => "private-data",
+            Capability::UntrustedContent => "untrusted-content",
+            Capability::ExternalSend => "external-send",
+        }
+    }
+}
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]

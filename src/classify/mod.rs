@@ -35,6 +35,8 @@ pub struct Verdict {
     pub rules: Vec<&'static str>,
     /// Names of the risk signals that fired.
     pub signals: Vec<&'static str>,
+    /// What the tool can do beside others (rules TC301–TC303), sorted.
+    pub capabilities: Vec<crate::model::Capability>,
     pub evidence: Vec<Evidence>,
     /// Problems with the definition itself (annotations contradicting it...).
     pub findings: Vec<DefinitionFinding>,
@@ -97,6 +99,8 @@ pub enum HitKind {
     Signal { to_critical: bool },
     /// A problem with the definition, with its message.
     Finding(String),
+    /// A capability of the tool (see [`crate::model::Capability`]).
+    Capability(crate::model::Capability),
 }
 
 /// Everything the rules read about a tool, prepared once.
@@ -274,6 +278,21 @@ impl Acc {
         });
     }
 
+    pub fn capability(
+        &mut self,
+        rule: &'static rules::Rule,
+        capability: crate::model::Capability,
+        source: impl Into<Cow<'static, str>>,
+        quote: impl Into<String>,
+    ) {
+        self.hits.push(Hit {
+            rule,
+            kind: HitKind::Capability(capability),
+            source: source.into(),
+            quote: quote.into(),
+        });
+    }
+
     /// Every category vote so far: (category, weight).
     fn votes(&self) -> impl Iterator<Item = (Category, u8)> + '_ {
         self.hits.iter().filter_map(|h| match h.kind {
@@ -386,6 +405,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
     let mut signals = Vec::new();
     let mut rules_fired = Vec::with_capacity(acc.hits.len());
     let mut findings = Vec::new();
+    let mut capabilities = Vec::new();
     let (mut agreeing, mut disagreeing) = (0u32, 0u32);
     let mut evidence = Vec::with_capacity(acc.hits.len());
     for hit in acc.hits {
@@ -415,6 +435,10 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
                 });
                 Cow::Borrowed(hit.rule.finding_effect)
             }
+            HitKind::Capability(c) => {
+                capabilities.push(c);
+                Cow::Borrowed(hit.rule.effect)
+            }
         };
         evidence.push(Evidence {
             rule: hit.rule.code,
@@ -427,6 +451,8 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
     rules_fired.dedup();
     signals.sort_unstable();
     signals.dedup();
+    capabilities.sort_unstable();
+    capabilities.dedup();
     let confidence = confidence(weight, agreeing, disagreeing, review.is_some());
     Verdict {
         category,
@@ -434,6 +460,7 @@ fn decide(ctx: &Ctx<'_>, mut acc: Acc) -> Verdict {
         confidence,
         rules: rules_fired,
         signals,
+        capabilities,
         evidence,
         findings,
         needs_review: review.is_some(),

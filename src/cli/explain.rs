@@ -58,6 +58,10 @@ pub fn explain_text(server: &Server, tool: &Tool, v: &Verdict) -> String {
              an override in toolcat.toml decides it"
         );
     }
+    if !v.capabilities.is_empty() {
+        let names: Vec<&str> = v.capabilities.iter().map(|c| c.as_str()).collect();
+        let _ = writeln!(s, "  capabilities: {}", names.join(", "));
+    }
     if !v.signals.is_empty() {
         let _ = writeln!(s, "  signals:    {}", v.signals.join(", "));
     }

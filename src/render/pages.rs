@@ -676,6 +676,17 @@ impl<'r> Renderer<'r> {
         ctx.insert("review_reason", &t.verdict.review_reason);
         ctx.insert("signals", &t.verdict.signals);
         ctx.insert(
+            "capabilities",
+            &t.verdict
+                .capabilities
+                .iter()
+                .map(|c| {
+                    let rule = crate::classify::rules::capability_rule(*c).code;
+                    serde_json::json!({"name": c.as_str(), "rule": rule})
+                })
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
             "findings",
             &t.verdict
                 .findings

@@ -414,3 +414,81 @@ proptest! {
         prop_assert_eq!(verdict, classify(&tool));
     }
 }
+
+/// The legs of a toxic combination on real servers: reading private data, bringing content
+/// strangers write, sending out; and none on tools of public data.
+#[test]
+fn capabilities_of_bundled_tools() {
+    use toolcat::model::Capability::{ExternalSend, PrivateData, UntrustedContent};
+    let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
+    let of = |server: &str, tool: &str| {
+        let s = catalog
+            .servers
+            .iter()
+            .find(|s| s.server.slug == server)
+            .unwrap_or_else(|| panic!("{server}"));
+        let t = s.tools.iter().find(|t| t.name == tool).unwrap();
+        classify(t).capabilities
+    };
+    let cases: &[(&str, &str, &[toolcat::model::Capability])] = &[
+        (
+            "mcp-server-fetch",
+            "fetch",
+            &[UntrustedContent, ExternalSend],
+        ),
+        (
+            "playwright-mcp",
+            "browser_navigate",
+            &[UntrustedContent, ExternalSend],
+        ),
+        (
+            "gongrzhe-server-gmail-autoauth-mcp",
+            "search_emails",
+            &[PrivateData, UntrustedContent],
+        ),
+        (
+            "gongrzhe-server-gmail-autoauth-mcp",
+            "send_email",
+            &[ExternalSend],
+        ),
+        (
+            "modelcontextprotocol-server-filesystem",
+            "read_text_file",
+            &[PrivateData],
+        ),
+        (
+            "modelcontextprotocol-server-github",
+            "get_file_contents",
+            &[PrivateData],
+        ),
+        (
+            "modelcontextprotocol-server-github",
+            "create_issue",
+            &[ExternalSend],
+        ),
+        ("mcp-server-sqlite", "list_tables", &[PrivateData]),
+        ("mcp-server-time", "get_current_time", &[]),
+        ("upstash-context7-mcp", "query-docs", &[]),
+        ("arxiv-mcp-server", "search_papers", &[]),
+    ];
+    for (server, tool, want) in cases {
+        assert_eq!(of(server, tool), *want, "{server}/{tool}");
+    }
+    // Each capability quotes its evidence, under the rule that gave it.
+    let s = catalog
+        .servers
+        .iter()
+        .find(|s| s.server.slug == "mcp-server-fetch")
+        .unwrap();
+    let v = classify(s.tools.iter().find(|t| t.name == "fetch").unwrap());
+    for c in &v.capabilities {
+        let rule = toolcat::classify::rules::capability_rule(*c);
+        assert!(
+            v.evidence
+                .iter()
+                .any(|e| e.rule == rule.code && e.effect == rule.effect),
+            "{c:?}: {:?}",
+            v.evidence
+        );
+    }
+}

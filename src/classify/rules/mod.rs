@@ -2,9 +2,9 @@
 //! family (`money.rs`, `params.rs`), and one registry ([`RULES`]) in this file.
 //!
 //! A rule has a stable code (`TC0xx` decide a category, `TC1xx` raise risk, `TC2xx`
-//! report a problem with the definition), a kebab-case name for what it detects, its
-//! effect, an explanation, and examples that the test suite runs: every `fires` example
-//! must make the rule fire, every `quiet` example must not. An example is a tool name,
+//! report a problem with the definition, `TC3xx` give a capability), a kebab-case name for
+//! what it detects, its effect, an explanation, and examples that the test suite runs:
+//! every `fires` example must make the rule fire, every `quiet` example must not. An example is a tool name,
 //! `name | description`, or a whole tool as JSON.
 
 use super::lexicon;
@@ -70,6 +70,7 @@ mod action_enum;
 mod annotation;
 mod browser;
 mod bulk;
+mod capabilities;
 mod code;
 mod contradiction;
 mod description;
@@ -108,6 +109,9 @@ pub use action_enum::ACTION_ENUM;
 pub use annotation::READ_ONLY_ANNOTATION;
 pub use browser::DRIVES_A_BROWSER;
 pub use bulk::BULK_TARGET;
+pub use capabilities::{
+    rule_of as capability_rule, BRINGS_UNTRUSTED_CONTENT, READS_PRIVATE_DATA, SENDS_EXTERNALLY,
+};
 pub use code::CODE_PARAMETER;
 pub use code::QUERY_LANGUAGE_PARAMETER;
 pub use contradiction::CONTRADICTING_ANNOTATIONS;
@@ -161,6 +165,9 @@ pub static RULES: &[&Rule] = &[
     &HIDDEN_INSTRUCTIONS,
     &FORCE_OR_OVERWRITE,
     &CONTRADICTING_ANNOTATIONS,
+    &READS_PRIVATE_DATA,
+    &BRINGS_UNTRUSTED_CONTENT,
+    &SENDS_EXTERNALLY,
 ];
 
 /// Every phrase list the rules search descriptions for: one automaton finds them all.
@@ -178,6 +185,9 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &hidden::HIDDEN,
     &money::SPEND_WORDING,
     &money::PAYMENT_WORDING,
+    &capabilities::PRIVATE_STORES,
+    &capabilities::THIRD_PARTY_TEXT,
+    &capabilities::SHARED_ARTEFACTS,
 ];
 
 /// A set of rules of [`RULES`] (those that fired on a tool): a bit a rule, in as many
