@@ -11,6 +11,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod eval;
+pub mod flows;
 pub mod ingest;
 pub mod interrupt;
 pub mod json;

@@ -35,7 +35,7 @@ pub enum VerdictFormat {
     Jsonl,
 }
 
-fn load_for_classify(paths: &[PathBuf], dir: &Path) -> Result<Catalog> {
+pub(super) fn load_for_classify(paths: &[PathBuf], dir: &Path) -> Result<Catalog> {
     let mut catalog = if paths.is_empty() {
         catalog::load(dir)?
     } else {

@@ -10,6 +10,7 @@ mod common;
 mod diff;
 mod eval;
 mod explain;
+mod flows;
 mod ingest;
 mod init_templates;
 mod live;
@@ -98,6 +99,11 @@ pub enum Command {
     Check(check::Args),
     /// Compare any two catalogues, catalogue files or dumps, as `check` does.
     Diff(diff::Args),
+    /// Find the risk between tools: the toxic combination the given servers make together
+    /// (a tool reading private data, one bringing untrusted content, one sending data out,
+    /// all reachable by one agent), the fewest tools to gate to break it, and tool names two
+    /// servers share. Exit 0 whether or not a combination exists, unless --fail-on.
+    Flows(flows::Args),
     /// Write the default policy of a server, or of every server, in a dialect that proxies
     /// and clients load; or validate an Intercept policy file with --check.
     ///
@@ -121,6 +127,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Build(args) => build::run(&args, &config),
         Command::InitTemplates(args) => init_templates::run(&args),
         Command::Policy(args) => policy::run(args, &config),
+        Command::Flows(args) => flows::run(&args, &config),
         Command::Classify(args) => classify::run(&args, &config),
         Command::Explain(args) => explain::run(&args, &config),
         Command::Eval(args) => eval::run(&args, &config),

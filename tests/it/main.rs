@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod determinism;
 mod dialects;
+mod flows;
 mod hostile;
 mod html;
 mod incremental;

@@ -296,20 +296,26 @@ pub(super) static SHARED_ARTEFACTS: Phrases = Phrases::new(&[
     "webhook",
 ]);
 
-/// Parameters that name where data goes: a recipient, a channel, an address to call.
+/// Parameters that name who receives what a tool writes: a person, a chat, a hook. (Not
+/// `destination` or `to`, which as often name a local path or the end of a range.)
 fn destination_param(k: &str) -> bool {
-    lexicon::recipient_param(k)
-        || matches!(
-            k,
-            "cc" | "bcc"
-                | "to_email"
-                | "to_emails"
-                | "channel"
-                | "channel_id"
-                | "chat_id"
-                | "webhook"
-                | "webhook_url"
-        )
+    matches!(
+        k,
+        "recipient"
+            | "recipients"
+            | "to_address"
+            | "to_email"
+            | "to_emails"
+            | "cc"
+            | "bcc"
+            | "channel"
+            | "channel_id"
+            | "chat_id"
+            | "webhook"
+            | "webhook_url"
+            | "phone_number"
+            | "to_number"
+    )
 }
 
 /// Parameters that take an address the server will call for the agent (not the address of
