@@ -376,3 +376,174 @@ pub fn annotation_agreement(
         exceptions.join("\n")
     )
 }
+
+/// One capability label line: `{"id": "<server>/<tool>", "capabilities": [...], "reason":
+/// "..."}`, the capabilities a person found reading the definition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityLabel {
+    pub id: String,
+    pub capabilities: Vec<crate::model::Capability>,
+    pub reason: String,
+}
+
+/// Whether a labels file holds capability labels (its first line has `capabilities`).
+pub fn holds_capabilities(path: &Path) -> Result<bool> {
+    let text = crate::ingest::read_small_text(path)?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    Ok(serde_json::from_str::<serde_json::Value>(first)
+        .is_ok_and(|v| v.get("capabilities").is_some()))
+}
+
+/// Read a capability labels file; every bad line is reported with its number.
+pub fn read_capability_labels(path: &Path) -> Result<Vec<CapabilityLabel>> {
+    let text = crate::ingest::read_small_text(path)?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<CapabilityLabel>(line) {
+            Ok(l) => out.push(l),
+            Err(e) => errors.push(format!("{}:{}: {e}", path.display(), i + 1)),
+        }
+    }
+    if !errors.is_empty() {
+        bail!("bad label lines:\n  {}", errors.join("\n  "));
+    }
+    Ok(out)
+}
+
+/// Verdicts against the labels of one capability.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CapabilityScore {
+    /// Labelled and given.
+    pub found: usize,
+    /// Given, not labelled.
+    pub extra: usize,
+    /// Labelled, not given.
+    pub missed: usize,
+}
+
+impl CapabilityScore {
+    /// Of the tools given the capability, the share labelled with it.
+    pub fn precision(&self) -> f64 {
+        ratio(self.found, self.found + self.extra)
+    }
+
+    /// Of the tools labelled with the capability, the share given it.
+    pub fn recall(&self) -> f64 {
+        ratio(self.found, self.found + self.missed)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// What [`evaluate_capabilities`] measures.
+#[derive(Debug, Default, Clone)]
+pub struct CapabilityEvaluation {
+    pub labels: usize,
+    pub scores: BTreeMap<crate::model::Capability, CapabilityScore>,
+    /// Labelled tools the catalogue does not have.
+    pub missing: Vec<String>,
+    /// Each disagreement: id, labelled, given, the label's reason.
+    pub disagreements: Vec<(String, String, String, String)>,
+}
+
+/// Verdicts' capabilities against capability labels; `verdict_of` gives the verdict of a
+/// `server/tool` id, `None` for a tool the catalogue does not have.
+pub fn evaluate_capabilities(
+    labels: &[CapabilityLabel],
+    verdict_of: impl Fn(&str) -> Option<Verdict>,
+) -> CapabilityEvaluation {
+    use crate::model::Capability;
+    let mut e = CapabilityEvaluation {
+        labels: labels.len(),
+        scores: Capability::ALL
+            .iter()
+            .map(|c| (*c, CapabilityScore::default()))
+            .collect(),
+        ..CapabilityEvaluation::default()
+    };
+    let names = |cs: &[Capability]| {
+        let v: Vec<&str> = cs.iter().map(|c| c.as_str()).collect();
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    for l in labels {
+        let Some(v) = verdict_of(&l.id) else {
+            e.missing.push(l.id.clone());
+            continue;
+        };
+        for c in Capability::ALL {
+            let (want, got) = (l.capabilities.contains(&c), v.capabilities.contains(&c));
+            let s = e.scores.entry(c).or_default();
+            match (want, got) {
+                (true, true) => s.found += 1,
+                (false, true) => s.extra += 1,
+                (true, false) => s.missed += 1,
+                (false, false) => {}
+            }
+        }
+        let mut want = l.capabilities.clone();
+        want.sort_unstable();
+        want.dedup();
+        if want != v.capabilities {
+            e.disagreements.push((
+                l.id.clone(),
+                names(&want),
+                names(&v.capabilities),
+                l.reason.clone(),
+            ));
+        }
+    }
+    e
+}
+
+impl CapabilityEvaluation {
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "capability labels compared: {}",
+            self.labels - self.missing.len()
+        );
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>9} {:>9} {:>6} {:>6} {:>6}",
+            "capability", "precision", "recall", "found", "extra", "missed"
+        );
+        for (c, s) in &self.scores {
+            let _ = writeln!(
+                out,
+                "  {:<18} {:>8.1}% {:>8.1}% {:>6} {:>6} {:>6}",
+                c.as_str(),
+                100.0 * s.precision(),
+                100.0 * s.recall(),
+                s.found,
+                s.extra,
+                s.missed
+            );
+        }
+        for id in &self.missing {
+            let _ = writeln!(out, "not in the catalogue: {id}");
+        }
+        if !self.disagreements.is_empty() {
+            let _ = writeln!(out, "disagreements ({}):", self.disagreements.len());
+            for (id, want, got, reason) in &self.disagreements {
+                let _ = writeln!(out, "  {id}: labelled {want}, given {got} ({reason})");
+            }
+        }
+        out
+    }
+}

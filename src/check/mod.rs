@@ -24,10 +24,12 @@ pub enum Kind {
     NewRiskSignal,
     ServerUnreachable,
     NeedsReview,
+    ToxicCombination,
+    NameCollision,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::ToolAdded,
         Kind::ToolRemoved,
         Kind::ToolChanged,
@@ -36,6 +38,8 @@ impl Kind {
         Kind::NewRiskSignal,
         Kind::ServerUnreachable,
         Kind::NeedsReview,
+        Kind::ToxicCombination,
+        Kind::NameCollision,
     ];
 
     pub fn code(self) -> &'static str {
@@ -48,6 +52,8 @@ impl Kind {
             Kind::NewRiskSignal => "TCK006",
             Kind::ServerUnreachable => "TCK007",
             Kind::NeedsReview => "TCK008",
+            Kind::ToxicCombination => "TCK009",
+            Kind::NameCollision => "TCK010",
         }
     }
 
@@ -61,6 +67,8 @@ impl Kind {
             Kind::NewRiskSignal => "new-risk-signal",
             Kind::ServerUnreachable => "server-unreachable",
             Kind::NeedsReview => "needs-review",
+            Kind::ToxicCombination => "toxic-combination",
+            Kind::NameCollision => "name-collision",
         }
     }
 
@@ -75,6 +83,8 @@ impl Kind {
             Kind::NewRiskSignal => "A risk signal appeared in the definition (secrets, bulk targets, code, SQL, URL or path parameters, force options). Hidden instructions newly present in a description are critical: that is the shape of a rug pull.",
             Kind::ServerUnreachable => "The server could not be enumerated, so nothing about it was checked.",
             Kind::NeedsReview => "A new or changed tool whose definition gives too little evidence to trust its verdict (no known action, or only a word that is as often a noun). toolcat does not call it harmless: policies put it behind approval. Read its definition and decide it with an override in toolcat.toml.",
+            Kind::ToxicCombination => "Tools of this server join a toxic combination that the servers of the catalogue make together: tools that read private data, tools that bring content a stranger can write, and tools that send data out, all reachable by one agent. One instruction hidden in the untrusted content can make the agent send the private data away. Put one leg behind approval (`toolcat flows` names the fewest tools), or keep the servers apart.",
+            Kind::NameCollision => "This server exposes a tool name another server of the catalogue also exposes. A client that flattens tool names may call the wrong one, and a look-alike can shadow the real tool.",
         }
     }
 }
@@ -184,7 +194,132 @@ pub fn compare_all(
             servers.push(b.server.slug.clone());
         }
     }
+    // The servers one agent reaches after the change: the current ones, and under
+    // `NotChecked` the baseline's others as they were.
+    let mut after: Vec<Server> = now.to_vec();
+    if absent == Absent::NotChecked {
+        after.extend(
+            baseline
+                .iter()
+                .filter(|b| !now.iter().any(|a| a.server.slug == b.server.slug))
+                .cloned(),
+        );
+    }
+    let changed: Vec<&str> = now.iter().map(|s| s.server.slug.as_str()).collect();
+    findings.extend(flow_findings(baseline, &after, &changed, classifier));
     (findings, servers)
+}
+
+/// What a change does between tools: the tools that join a toxic combination (one
+/// finding for each server of the change, `changed`, whose tools join it; for every server
+/// whose tools join when none of the change's do), and tool names newly shared by two
+/// servers.
+pub fn flow_findings(
+    before: &[Server],
+    after: &[Server],
+    changed: &[&str],
+    classifier: &crate::classify::Classifier<'_>,
+) -> Vec<Finding> {
+    let flows = |servers: &[Server]| {
+        let verdicts: Vec<Vec<Verdict>> = servers
+            .iter()
+            .map(|s| classifier.verdicts(s, &s.tools))
+            .collect();
+        crate::flows::analyse(servers, &verdicts)
+    };
+    let (old, new) = (flows(before), flows(after));
+    let legs = |f: &crate::flows::Flows| -> std::collections::BTreeSet<String> {
+        f.combinations
+            .iter()
+            .flat_map(|c| {
+                c.private_data
+                    .iter()
+                    .chain(&c.untrusted_content)
+                    .chain(&c.external_send)
+                    .cloned()
+            })
+            .collect()
+    };
+    let (was, is) = (legs(&old), legs(&new));
+    let mut out = Vec::new();
+    if let Some(c) = new.combinations.first() {
+        let mut by_server: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for id in is.difference(&was) {
+            let s = after
+                .iter()
+                .find(|s| id.starts_with(&format!("{}/", s.server.slug)))
+                .map_or("", |s| s.server.slug.as_str());
+            by_server.entry(s).or_default().push(&id[s.len() + 1..]);
+        }
+        if by_server.keys().any(|s| changed.contains(s)) {
+            by_server.retain(|s, _| changed.contains(s));
+        }
+        // Each leg as the servers that hold it.
+        let holders = |leg: &[String]| {
+            let mut slugs: Vec<&str> = leg
+                .iter()
+                .filter_map(|t| {
+                    after
+                        .iter()
+                        .find(|s| t.starts_with(&format!("{}/", s.server.slug)))
+                })
+                .map(|s| s.server.slug.as_str())
+                .collect();
+            slugs.dedup();
+            crate::untrusted::one_line(&slugs.join(", "), 200)
+        };
+        for (server, tools) in by_server {
+            let message = format!(
+                "{} of its tools join a toxic combination: private data from {}, untrusted \
+                 content from {}, a way out through {}. Its tools: {}. {}",
+                tools.len(),
+                holders(&c.private_data),
+                holders(&c.untrusted_content),
+                holders(&c.external_send),
+                crate::untrusted::one_line(&tools.join(", "), 300),
+                if was.is_empty() {
+                    "The combination is new."
+                } else {
+                    "The combination existed; these tools widen it."
+                }
+            );
+            out.push(Finding::new(
+                Kind::ToxicCombination,
+                Risk::High,
+                server,
+                None,
+                message,
+            ));
+        }
+    }
+    for c in &new.collisions {
+        // Only the servers that newly share the name: a collision the baseline had, with
+        // the same servers, was reviewed with it.
+        let had: &[String] = old
+            .collisions
+            .iter()
+            .find(|o| o.tool == c.tool)
+            .map_or(&[], |o| o.servers.as_slice());
+        for server in c.servers.iter().filter(|s| !had.contains(s)) {
+            let others: Vec<&str> = c
+                .servers
+                .iter()
+                .filter(|s| *s != server)
+                .map(String::as_str)
+                .collect();
+            out.push(Finding::new(
+                Kind::NameCollision,
+                Risk::High,
+                server,
+                Some(&c.tool),
+                format!(
+                    "{} also exposes a tool of this name",
+                    crate::untrusted::one_line(&others.join(", "), 200)
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// Compare a server as reviewed (`before`, `None` for a server new to the catalogue) with

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Labels files, one JSON object a line: {"id": "SERVER/TOOL", "category":
-    /// "read", "sure": true}. Several files are measured together.
+    /// "read", "sure": true}, or capability labels with "capabilities" (a list of
+    /// private-data, untrusted-content, external-send) and a "reason" (precision and
+    /// recall per capability). Several files are measured together.
     #[arg(required = true)]
     pub labels: Vec<PathBuf>,
     /// Catalogue directory.
@@ -26,10 +28,27 @@ pub fn run(args: &Args, config: &Config) -> Result<u8> {
 
 fn eval(files: &[PathBuf], dir: &Path, by_server: bool, config: &Config) -> Result<u8> {
     let mut labels = Vec::new();
+    let mut capability_labels = Vec::new();
     for f in files {
-        labels.extend(crate::eval::read_labels(f)?);
+        if crate::eval::holds_capabilities(f)? {
+            capability_labels.extend(crate::eval::read_capability_labels(f)?);
+        } else {
+            labels.extend(crate::eval::read_labels(f)?);
+        }
     }
     let catalog = catalog::load(dir)?;
+    if !capability_labels.is_empty() {
+        let report = crate::eval::evaluate_capabilities(&capability_labels, |id| {
+            let (s, t) = split_id(id).ok()?;
+            let server = catalog.server(s)?;
+            let tool = server.tools.iter().find(|x| x.name == t)?;
+            Some(verdict(config, server, tool))
+        });
+        stdout_line(&crate::untrusted::visible(&report.text()))?;
+        if labels.is_empty() {
+            return Ok(0);
+        }
+    }
     let profile = config.policy.profile(None)?;
     let opts = crate::policy::Options {
         profile,

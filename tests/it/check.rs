@@ -702,3 +702,79 @@ fn every_yaml_file_in_the_repository_parses() {
     let broken = "inputs:\n  x:\n    description: Needs `security-events: write`.\n";
     assert!(toolcat::policy::yaml::parse(broken).is_err());
 }
+
+/// A change that puts a web fetch beside a file reader makes a toxic combination: a
+/// finding of its own (TCK009, high) for the server whose tools join it; two servers that
+/// newly share tool names get TCK010. Neither is reported again once it is the baseline.
+#[test]
+fn a_new_toxic_combination_or_name_collision_is_a_finding() {
+    use toolcat::check::{compare_all, Absent, Kind};
+    use toolcat::model::Risk;
+    let catalog = toolcat::catalog::load(&repo().join("catalog")).unwrap();
+    let server = |s: &str| catalog.server(s).unwrap().clone();
+    let classifier = toolcat::classify::Classifier::plain();
+    let files = server("modelcontextprotocol-server-filesystem");
+    let fetch = server("mcp-server-fetch");
+
+    let (findings, _) = compare_all(
+        std::slice::from_ref(&files),
+        std::slice::from_ref(&fetch),
+        Absent::NotChecked,
+        &classifier,
+    );
+    let toxic: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind_enum == Kind::ToxicCombination)
+        .collect();
+    assert_eq!(toxic.len(), 1, "{findings:?}");
+    assert_eq!(
+        (toxic[0].code, toxic[0].severity, toxic[0].server.as_str()),
+        ("TCK009", Risk::High, "mcp-server-fetch")
+    );
+    assert!(toxic[0].message.contains("fetch"), "{}", toxic[0].message);
+    assert!(toxic[0].message.contains("The combination is new"));
+
+    // Accepted into the baseline, it is not reported again.
+    let (findings, _) = compare_all(
+        &[files.clone(), fetch.clone()],
+        std::slice::from_ref(&fetch),
+        Absent::NotChecked,
+        &classifier,
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.kind_enum == Kind::ToxicCombination),
+        "{findings:?}"
+    );
+
+    let (github, gitlab) = (
+        server("modelcontextprotocol-server-github"),
+        server("modelcontextprotocol-server-gitlab"),
+    );
+    let (findings, _) = compare_all(
+        std::slice::from_ref(&github),
+        std::slice::from_ref(&gitlab),
+        Absent::NotChecked,
+        &classifier,
+    );
+    let collisions: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind_enum == Kind::NameCollision && f.tool.as_deref() == Some("create_issue"))
+        .map(|f| (f.code, f.server.as_str()))
+        .collect();
+    assert_eq!(
+        collisions,
+        [
+            ("TCK010", "modelcontextprotocol-server-github"),
+            ("TCK010", "modelcontextprotocol-server-gitlab")
+        ]
+    );
+    let (findings, _) = compare_all(
+        &[github, gitlab.clone()],
+        &[gitlab],
+        Absent::NotChecked,
+        &classifier,
+    );
+    assert!(!findings.iter().any(|f| f.kind_enum == Kind::NameCollision));
+}

@@ -469,7 +469,8 @@ fn capabilities_of_bundled_tools() {
         ("mcp-server-sqlite", "list_tables", &[PrivateData]),
         ("mcp-server-time", "get_current_time", &[]),
         ("upstash-context7-mcp", "query-docs", &[]),
-        ("arxiv-mcp-server", "search_papers", &[]),
+        // Papers are public, and written by strangers.
+        ("arxiv-mcp-server", "search_papers", &[UntrustedContent]),
     ];
     for (server, tool, want) in cases {
         assert_eq!(of(server, tool), *want, "{server}/{tool}");
@@ -491,4 +492,56 @@ fn capabilities_of_bundled_tools() {
             v.evidence
         );
     }
+}
+
+/// Capabilities against the 300 labelled tools (`tests/data/labels/capabilities.jsonl`,
+/// each labelled by reading its definition, with a reason): the measured figures are the
+/// bars, so a change that loses a leg fails here. Private data is found failing safe
+/// (every read that names no public source), so its recall is the one held high.
+#[test]
+fn capabilities_meet_their_bars_on_the_labelled_sample() {
+    use toolcat::model::Capability::{ExternalSend, PrivateData, UntrustedContent};
+    let labels =
+        toolcat::eval::read_capability_labels(&repo().join("tests/data/labels/capabilities.jsonl"))
+            .unwrap();
+    assert!(labels.len() >= 300);
+    let catalog = toolcat::catalog::load(&bundled_catalog()).unwrap();
+    let e = toolcat::eval::evaluate_capabilities(&labels, |id| {
+        let (s, t) = id.split_once('/')?;
+        let server = catalog.server(s)?;
+        Some(classify(server.tools.iter().find(|x| x.name == t)?))
+    });
+    assert_eq!(e.missing, Vec::<String>::new());
+    for (c, precision, recall) in [
+        (PrivateData, 0.80, 0.95),
+        (UntrustedContent, 0.70, 0.55),
+        (ExternalSend, 0.75, 0.55),
+    ] {
+        let s = e.scores[&c];
+        assert!(
+            s.precision() >= precision && s.recall() >= recall,
+            "{c:?}: precision {:.3}, recall {:.3}\n{}",
+            s.precision(),
+            s.recall(),
+            e.text()
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let labels = repo().join("tests/data/labels/capabilities.jsonl");
+    let o = crate::common::toolcat(
+        dir.path(),
+        &[
+            "eval",
+            labels.to_str().unwrap(),
+            "--catalog",
+            bundled_catalog().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = crate::common::stdout(&o);
+    assert!(
+        out.starts_with("capability labels compared: 300\n"),
+        "{out}"
+    );
+    assert!(out.contains("private-data"), "{out}");
 }

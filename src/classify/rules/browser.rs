@@ -23,7 +23,7 @@ rule!(DRIVES_A_BROWSER {
     check: check_browser,
 });
 
-fn browser_context(ctx: &Ctx<'_>) -> bool {
+pub(super) fn browser_context(ctx: &Ctx<'_>) -> bool {
     let toks = &ctx.name_tokens;
     let automation = toks.iter().any(|t| {
         matches!(

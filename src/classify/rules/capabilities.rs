@@ -48,13 +48,45 @@ fn object_word(ctx: &Ctx<'_>, list: &Phrases) -> Option<(&'static str, String)> 
         .map(|h| ("description", quote(d, h.start, h.end, 80)))
 }
 
+/// The source and quote of the first hit of one of `rules` so far.
+fn earlier_hit(acc: &Acc, rules: &[&Rule]) -> Option<(Cow<'static, str>, String)> {
+    acc.hits
+        .iter()
+        .find(|h| rules.iter().any(|r| r.code == h.rule.code))
+        .map(|h| (h.source.clone(), h.quote.clone()))
+}
+
+/// Words that name the open web as where a tool's content comes from.
+pub(super) static WEB_SOURCES: Phrases = Phrases::new(&[
+    "internet", "web", "webpage", "webpages", "website", "websites",
+]);
+
+/// Whether the tool brings in content from the open web: a fetch, a crawl, a web search,
+/// a page in a browser, or a name or opening words that say the web.
+fn reads_the_web(ctx: &Ctx<'_>) -> bool {
+    ctx.name_tokens.iter().any(|t| fetch_verb(t))
+        || searches_the_web(ctx)
+        || super::browser::browser_context(ctx)
+        || object_word(ctx, &WEB_SOURCES).is_some()
+}
+
+fn searches_the_web(ctx: &Ctx<'_>) -> bool {
+    ctx.name_tokens.iter().any(|t| &**t == "search")
+        && ctx.name_tokens.iter().any(|t| {
+            matches!(
+                &**t,
+                "web" | "internet" | "google" | "bing" | "brave" | "duckduckgo" | "online"
+            )
+        })
+}
+
 /// The first top-level parameter whose lower-case key `pred` accepts.
 fn top_param<'p, 'a>(ctx: &'p Ctx<'a>, pred: impl Fn(&str) -> bool) -> Option<&'p Param<'a>> {
     param_where(ctx, |k, p| p.depth == 0 && pred(k))
 }
 
 /// Words in the name that say the data is public: documentation, packages, papers, the
-/// weather, the open web.
+/// weather, the time, maps, arithmetic, the open web.
 fn public_source(ctx: &Ctx<'_>) -> bool {
     ctx.name_tokens.iter().any(|t| {
         matches!(
@@ -79,6 +111,13 @@ fn public_source(ctx: &Ctx<'_>) -> bool {
                 | "news"
                 | "web"
                 | "internet"
+                | "time"
+                | "timezone"
+                | "geocode"
+                | "elevation"
+                | "maps"
+                | "calculator"
+                | "math"
         )
     })
 }
@@ -213,6 +252,8 @@ pub(super) static THIRD_PARTY_TEXT: Phrases = Phrases::new(&[
     "notifications",
     "page",
     "pages",
+    "paper",
+    "papers",
     "post",
     "posts",
     "replies",
@@ -343,9 +384,11 @@ rule!(READS_PRIVATE_DATA {
     explanation: "A read of a store that belongs to the user or the organisation: files, \
         documents, mail and messages, calendars and contacts, databases and records, \
         customers, payments, tickets, logs, repositories and issues, secrets. Also any tool \
-        that runs a query against a database. What it returns is not public, so an agent \
-        that also holds an outbound channel can leak it. A name that says the source is \
-        public (documentation, packages, papers, the weather, the web) is not this.",
+        that runs a query against a database, or takes code or a command (which can read \
+        any file). What it returns is not public, so an agent that also holds an outbound \
+        channel can leak it. Failing safe, any other read counts too unless its name says \
+        the source is public (documentation, packages, papers, the weather, the web) or it \
+        fetches or searches the web (untrusted content, TC302).",
     fires: [
         "read_file | Read the contents of a file.",
         "search_emails | Search the mailbox.",
@@ -355,22 +398,23 @@ rule!(READS_PRIVATE_DATA {
     quiet: [
         "get_weather | Get the forecast for a city.",
         "search_docs | Search the library documentation.",
-        "send_email | Send an email.",
-        r#"{"name":"find_tools","description":"Find tools for a task.","inputSchema":{"properties":{"query":{"type":"string"}}}}"#
+        "search_web | Search the web.",
+        "send_email | Send an email."
     ],
     check: check_private_data,
 });
 
 fn check_private_data(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
-    // A query language (SQL, Cypher, KQL...) runs against a store of the user's.
-    let query = acc
-        .hits
-        .iter()
-        .find(|h| {
-            h.rule.code == super::SQL_PARAMETER.code
-                || h.rule.code == super::QUERY_LANGUAGE_PARAMETER.code
-        })
-        .map(|h| (h.source.clone(), h.quote.clone()));
+    // A query language (SQL, Cypher, KQL...) runs against a store of the user's; code or
+    // a command can read any file the server can.
+    let query = earlier_hit(
+        acc,
+        &[
+            &super::SQL_PARAMETER,
+            &super::QUERY_LANGUAGE_PARAMETER,
+            &super::FREE_FORM_CODE,
+        ],
+    );
     if let Some((source, q)) = query {
         acc.capability(&READS_PRIVATE_DATA, Capability::PrivateData, source, q);
         return;
@@ -380,6 +424,14 @@ fn check_private_data(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) 
     }
     if let Some((source, q)) = object_word(ctx, &PRIVATE_STORES) {
         acc.capability(&READS_PRIVATE_DATA, Capability::PrivateData, source, q);
+        return;
+    }
+    // A read from an account or a system is the user's data unless the tool says its
+    // source is public: failing safe, a read with no such word counts. Pages of the open
+    // web are the exception: they are untrusted content, not private data.
+    if !reads_the_web(ctx) {
+        let q = format!("{} (a read that names no public source)", ctx.tool.name);
+        acc.capability(&READS_PRIVATE_DATA, Capability::PrivateData, "name", q);
     }
 }
 
@@ -417,14 +469,7 @@ fn check_untrusted_content(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut 
         );
         return;
     }
-    let searches_the_web = ctx.name_tokens.iter().any(|t| &**t == "search")
-        && ctx.name_tokens.iter().any(|t| {
-            matches!(
-                &**t,
-                "web" | "internet" | "google" | "bing" | "brave" | "duckduckgo" | "online"
-            )
-        });
-    if searches_the_web {
+    if searches_the_web(ctx) {
         let q = name_word(ctx, "search");
         acc.capability(
             &BRINGS_UNTRUSTED_CONTENT,
@@ -455,7 +500,8 @@ rule!(SENDS_EXTERNALLY {
     explanation: "The tool can move data somewhere the user does not control: it sends, \
         posts, publishes, shares or uploads; it writes a message, comment, issue or post \
         that others read; it takes a recipient, channel or webhook; or it calls an address \
-        the agent supplies (a URL parameter: even a fetch carries data out in its query). \
+        the agent supplies (a URL parameter: even a fetch carries data out in its query); \
+        or it runs code or a command the agent writes, which can open any connection. \
         An agent that also reads private data can leak it through this channel.",
     fires: [
         "send_email | Send an email.",
@@ -476,6 +522,11 @@ rule!(SENDS_EXTERNALLY {
 fn check_sends(ctx: &Ctx<'_>, category: Option<Category>, acc: &mut Acc) {
     if let Some(p) = top_param(ctx, url_param) {
         let (source, q) = (schema_source(ctx, p), param_name(ctx, p));
+        acc.capability(&SENDS_EXTERNALLY, Capability::ExternalSend, source, q);
+        return;
+    }
+    // Code or a command the agent writes can open any connection.
+    if let Some((source, q)) = earlier_hit(acc, &[&super::FREE_FORM_CODE]) {
         acc.capability(&SENDS_EXTERNALLY, Capability::ExternalSend, source, q);
         return;
     }
@@ -517,7 +568,12 @@ mod tests {
 
     #[test]
     fn word_lists_are_sorted_lower_case_words() {
-        for list in [&PRIVATE_STORES, &THIRD_PARTY_TEXT, &SHARED_ARTEFACTS] {
+        for list in [
+            &PRIVATE_STORES,
+            &THIRD_PARTY_TEXT,
+            &SHARED_ARTEFACTS,
+            &WEB_SOURCES,
+        ] {
             assert!(list.needles.windows(2).all(|w| w[0] < w[1]));
             assert!(list
                 .needles

@@ -188,6 +188,7 @@ pub static PHRASE_LISTS: &[&Phrases] = &[
     &capabilities::PRIVATE_STORES,
     &capabilities::THIRD_PARTY_TEXT,
     &capabilities::SHARED_ARTEFACTS,
+    &capabilities::WEB_SOURCES,
 ];
 
 /// A set of rules of [`RULES`] (those that fired on a tool): a bit a rule, in as many
