@@ -220,14 +220,26 @@ pub fn flow_findings(
     changed: &[&str],
     classifier: &crate::classify::Classifier<'_>,
 ) -> Vec<Finding> {
-    let flows = |servers: &[Server]| {
-        let verdicts: Vec<Vec<Verdict>> = servers
-            .iter()
-            .map(|s| classifier.verdicts(s, &s.tools))
-            .collect();
-        crate::flows::analyse(servers, &verdicts)
-    };
-    let (old, new) = (flows(before), flows(after));
+    let old_verdicts: Vec<Vec<Verdict>> = before
+        .iter()
+        .map(|s| classifier.verdicts(s, &s.tools))
+        .collect();
+    // A server the change left as it was keeps its verdicts: only changed ones are
+    // classified again.
+    let new_verdicts: Vec<Vec<Verdict>> = after
+        .iter()
+        .map(|s| {
+            before
+                .iter()
+                .position(|b| b.server.slug == s.server.slug && b.tools == s.tools)
+                .map_or_else(
+                    || classifier.verdicts(s, &s.tools),
+                    |i| old_verdicts[i].clone(),
+                )
+        })
+        .collect();
+    let old = crate::flows::analyse(before, &old_verdicts);
+    let new = crate::flows::analyse(after, &new_verdicts);
     let legs = |f: &crate::flows::Flows| -> std::collections::BTreeSet<String> {
         f.combinations
             .iter()
@@ -245,11 +257,9 @@ pub fn flow_findings(
     if let Some(c) = new.combinations.first() {
         let mut by_server: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for id in is.difference(&was) {
-            let s = after
-                .iter()
-                .find(|s| id.starts_with(&format!("{}/", s.server.slug)))
-                .map_or("", |s| s.server.slug.as_str());
-            by_server.entry(s).or_default().push(&id[s.len() + 1..]);
+            // Slugs have no `/`: the id is `slug/tool`.
+            let (s, tool) = id.split_once('/').unwrap_or(("", id));
+            by_server.entry(s).or_default().push(tool);
         }
         if by_server.keys().any(|s| changed.contains(s)) {
             by_server.retain(|s, _| changed.contains(s));
@@ -258,12 +268,8 @@ pub fn flow_findings(
         let holders = |leg: &[String]| {
             let mut slugs: Vec<&str> = leg
                 .iter()
-                .filter_map(|t| {
-                    after
-                        .iter()
-                        .find(|s| t.starts_with(&format!("{}/", s.server.slug)))
-                })
-                .map(|s| s.server.slug.as_str())
+                .filter_map(|t| t.split_once('/'))
+                .map(|(s, _)| s)
                 .collect();
             slugs.dedup();
             crate::untrusted::one_line(&slugs.join(", "), 200)
