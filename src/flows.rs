@@ -1,7 +1,8 @@
 //! Risk that lives between tools: the toxic combination an agent holds when the servers it
 //! starts give it, together, tools that read private data, tools that bring untrusted
 //! content, and tools that send data out (each a capability of the verdict, rules
-//! TC301–TC303); and two servers that expose the same tool name.
+//! TC301–TC303); two servers that expose the same tool name; and a tool whose description
+//! names another server's tool or whose name imitates one (shadowing).
 //!
 //! Every server given to [`analyse`] is taken to be reachable by one agent, as the servers
 //! of one client configuration are.
@@ -43,6 +44,8 @@ pub struct Flows {
     /// Which leg [`Flows::gate`] is.
     pub gate_leg: Option<Capability>,
     pub collisions: Vec<Collision>,
+    /// Tools whose descriptions name, or whose names imitate, another server's tool.
+    pub shadowing: Vec<Shadowing>,
 }
 
 /// The combinations, the gate that breaks them and the name collisions of `servers`, whose
@@ -121,5 +124,125 @@ pub fn analyse(servers: &[Server], verdicts: &[Vec<Verdict>]) -> Flows {
         gate,
         gate_leg,
         collisions,
+        shadowing: shadowing(servers),
     }
+}
+
+/// A tool whose description names another server's tool, or whose name imitates one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shadowing {
+    /// The tool that shadows, `server/tool`.
+    pub tool: String,
+    /// The other server's tool it names or imitates, `server/tool`.
+    pub target: String,
+    /// `mentions` (its description names the other tool) or `imitates` (its name is one
+    /// edit from the other tool's).
+    pub how: &'static str,
+    /// The words of the description, or the two names.
+    pub evidence: String,
+}
+
+/// Whether a tool name is distinctive enough that naming it in prose means that tool: it
+/// joins words (`send_email`, `sendEmail`, `send-email`) and is not short.
+fn distinctive(name: &str) -> bool {
+    name.len() >= 6
+        && (name.contains('_')
+            || name.contains('-')
+            || name.chars().skip(1).any(|c| c.is_ascii_uppercase()))
+}
+
+/// A name as a reader sees it: case, separators and look-alike characters (digits for
+/// letters, Cyrillic and Greek letters that look Latin) folded, so `send_emai1`,
+/// `Send-Email` and `send_еmail` (a Cyrillic `е`) all read `send_email`.
+fn skeleton(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '-' | ' ' | '.' => '_',
+            '0' | 'о' | 'ο' => 'o',
+            '1' | 'і' | 'ι' | '|' => 'l',
+            '3' | 'е' | 'ε' => 'e',
+            '5' | 'ѕ' => 's',
+            '@' | 'а' | 'α' => 'a',
+            'р' | 'ρ' => 'p',
+            'с' => 'c',
+            'у' => 'y',
+            'х' | 'χ' => 'x',
+            'ν' => 'v',
+            c => c,
+        })
+        .collect()
+}
+
+/// Descriptions that name another server's tool (and not one of their own of that name),
+/// and names that read as another server's tool name without being it.
+pub fn shadowing(servers: &[Server]) -> Vec<Shadowing> {
+    let mut out = Vec::new();
+    let targets: Vec<(&Server, &str)> = servers
+        .iter()
+        .flat_map(|s| s.tools.iter().map(move |t| (s, t.name.as_str())))
+        .filter(|(_, n)| distinctive(n))
+        .collect();
+    let skeletons: Vec<String> = targets.iter().map(|(_, n)| skeleton(n)).collect();
+    for s in servers {
+        let own = |n: &str| s.tools.iter().any(|t| t.name == n);
+        for t in &s.tools {
+            let description = t.description.as_deref().unwrap_or("");
+            let mine = skeleton(&t.name);
+            for ((other, name), theirs) in targets.iter().zip(&skeletons) {
+                if other.server.slug == s.server.slug {
+                    continue;
+                }
+                if let Some(at) = find_word(description, name).filter(|_| !own(name)) {
+                    out.push(Shadowing {
+                        tool: tool_id(s, &t.name),
+                        target: tool_id(other, name),
+                        how: "mentions",
+                        evidence: crate::untrusted::one_line(
+                            &description[at.saturating_sub(60).min(at)..],
+                            160,
+                        ),
+                    });
+                } else if t.name != *name && mine == *theirs && imitator(&t.name, name, s, other) {
+                    out.push(Shadowing {
+                        tool: tool_id(s, &t.name),
+                        target: tool_id(other, name),
+                        how: "imitates",
+                        evidence: format!("{} / {name}", t.name),
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.tool, &a.target).cmp(&(&b.tool, &b.target)));
+    out
+}
+
+/// Which of two names that read alike is reported as imitating the other: the one with
+/// look-alike characters when only one has them; else (case or separators only) the one
+/// of the smaller `server/tool`, so each pair is reported once.
+fn imitator(mine: &str, theirs: &str, s: &Server, other: &Server) -> bool {
+    let plain = |n: &str| {
+        n.chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '-' | '.' | ' '))
+    };
+    match (plain(mine), plain(theirs)) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => tool_id(s, mine) < tool_id(other, theirs),
+    }
+}
+
+/// The byte offset of `word` in `text` standing alone (not inside a longer name).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let mut after = text[i + word.len()..].chars();
+        let next = after.next();
+        // `docker-compose.yml` is a file, not the tool `docker-compose`.
+        let extension = next == Some('.') && after.next().is_some_and(char::is_alphanumeric);
+        text[..i].chars().next_back().is_none_or(|c| !name_char(c))
+            && next.is_none_or(|c| !name_char(c))
+            && !extension
+    })
 }

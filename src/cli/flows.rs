@@ -14,7 +14,7 @@ pub struct Args {
     /// Inputs as for `ingest`: the servers one agent reaches (the catalogue when none).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Text, or JSON (a stable interface: combinations, gate, collisions).
+    /// Text, or JSON (a stable interface: combinations, gate, collisions, shadowing).
     #[arg(long, value_enum, default_value_t = FlowsFormat::Text)]
     pub format: FlowsFormat,
     /// Exit 1 when a toxic combination is found (by default the exit status is 0 either way).
@@ -83,6 +83,16 @@ fn text(flows: &Flows) -> String {
         list(&mut out, "external send", &c.external_send);
         let _ = writeln!(out, "  {}", c.explanation);
         list(&mut out, "gate these to break it", &flows.gate);
+    }
+    for s in &flows.shadowing {
+        let _ = writeln!(
+            out,
+            "shadowing: {} {} {} ({})",
+            crate::untrusted::visible(&s.tool),
+            s.how,
+            crate::untrusted::visible(&s.target),
+            crate::untrusted::visible(&s.evidence)
+        );
     }
     for c in &flows.collisions {
         let _ = writeln!(
