@@ -48,15 +48,25 @@ pub struct Flows {
     pub shadowing: Vec<Shadowing>,
 }
 
-/// The combinations, the gate that breaks them and the name collisions of `servers`, whose
-/// verdicts are `verdicts[i][j]` for tool `j` of server `i`.
+/// The combinations, the gate that breaks them, the name collisions and the shadowing of
+/// `servers`, whose verdicts are `verdicts[i][j]` for tool `j` of server `i`.
 pub fn analyse(servers: &[Server], verdicts: &[Vec<Verdict>]) -> Flows {
+    let capabilities: Vec<Vec<Vec<Capability>>> = verdicts
+        .iter()
+        .map(|vs| vs.iter().map(|v| v.capabilities.clone()).collect())
+        .collect();
+    let servers: Vec<&Server> = servers.iter().collect();
+    analyse_capabilities(&servers, &capabilities)
+}
+
+/// [`analyse`] from the capabilities alone: `capabilities[i][j]` of tool `j` of server `i`.
+pub fn analyse_capabilities(servers: &[&Server], capabilities: &[Vec<Vec<Capability>>]) -> Flows {
     let mut legs: BTreeMap<Capability, Vec<String>> =
         Capability::ALL.iter().map(|c| (*c, Vec::new())).collect();
     let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (s, vs) in servers.iter().zip(verdicts) {
-        for (t, v) in s.tools.iter().zip(vs) {
-            for c in &v.capabilities {
+    for (s, cs) in servers.iter().zip(capabilities) {
+        for (t, caps) in s.tools.iter().zip(cs) {
+            for c in caps {
                 legs.entry(*c).or_default().push(tool_id(s, &t.name));
             }
             let slugs = names.entry(&t.name).or_default();
@@ -176,37 +186,54 @@ fn skeleton(name: &str) -> String {
 
 /// Descriptions that name another server's tool (and not one of their own of that name),
 /// and names that read as another server's tool name without being it.
-pub fn shadowing(servers: &[Server]) -> Vec<Shadowing> {
+pub fn shadowing(servers: &[&Server]) -> Vec<Shadowing> {
+    use std::collections::{HashMap, HashSet};
+    // Every distinctive name, by itself and by how it reads: the server indexes that have it.
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_skeleton: HashMap<String, Vec<(usize, &str)>> = HashMap::new();
+    for (i, s) in servers.iter().enumerate() {
+        for t in s.tools.iter().filter(|t| distinctive(&t.name)) {
+            by_name.entry(&t.name).or_default().push(i);
+            by_skeleton
+                .entry(skeleton(&t.name))
+                .or_default()
+                .push((i, &t.name));
+        }
+    }
     let mut out = Vec::new();
-    let targets: Vec<(&Server, &str)> = servers
-        .iter()
-        .flat_map(|s| s.tools.iter().map(move |t| (s, t.name.as_str())))
-        .filter(|(_, n)| distinctive(n))
-        .collect();
-    let skeletons: Vec<String> = targets.iter().map(|(_, n)| skeleton(n)).collect();
-    for s in servers {
-        let own = |n: &str| s.tools.iter().any(|t| t.name == n);
+    for (i, s) in servers.iter().enumerate() {
+        let own: HashSet<&str> = s.tools.iter().map(|t| t.name.as_str()).collect();
         for t in &s.tools {
+            let mut named: HashSet<(usize, &str)> = HashSet::new();
             let description = t.description.as_deref().unwrap_or("");
-            let mine = skeleton(&t.name);
-            for ((other, name), theirs) in targets.iter().zip(&skeletons) {
-                if other.server.slug == s.server.slug {
+            for (at, word) in name_words(description) {
+                if own.contains(word) {
                     continue;
                 }
-                if let Some(at) = find_word(description, name).filter(|_| !own(name)) {
+                let mut from = at.saturating_sub(60);
+                while !description.is_char_boundary(from) {
+                    from -= 1;
+                }
+                for &j in by_name.get(word).into_iter().flatten() {
+                    if j != i && named.insert((j, word)) {
+                        out.push(Shadowing {
+                            tool: tool_id(s, &t.name),
+                            target: tool_id(servers[j], word),
+                            how: "mentions",
+                            evidence: crate::untrusted::one_line(&description[from..], 160),
+                        });
+                    }
+                }
+            }
+            for &(j, name) in by_skeleton.get(&skeleton(&t.name)).into_iter().flatten() {
+                if j != i
+                    && t.name != name
+                    && !named.contains(&(j, name))
+                    && imitator(&t.name, name, s, servers[j])
+                {
                     out.push(Shadowing {
                         tool: tool_id(s, &t.name),
-                        target: tool_id(other, name),
-                        how: "mentions",
-                        evidence: crate::untrusted::one_line(
-                            &description[at.saturating_sub(60).min(at)..],
-                            160,
-                        ),
-                    });
-                } else if t.name != *name && mine == *theirs && imitator(&t.name, name, s, other) {
-                    out.push(Shadowing {
-                        tool: tool_id(s, &t.name),
-                        target: tool_id(other, name),
+                        target: tool_id(servers[j], name),
                         how: "imitates",
                         evidence: format!("{} / {name}", t.name),
                     });
@@ -215,6 +242,7 @@ pub fn shadowing(servers: &[Server]) -> Vec<Shadowing> {
         }
     }
     out.sort_by(|a, b| (&a.tool, &a.target).cmp(&(&b.tool, &b.target)));
+    out.dedup_by(|a, b| a.tool == b.tool && a.target == b.target);
     out
 }
 
@@ -233,16 +261,32 @@ fn imitator(mine: &str, theirs: &str, s: &Server, other: &Server) -> bool {
     }
 }
 
-/// The byte offset of `word` in `text` standing alone (not inside a longer name).
-fn find_word(text: &str, word: &str) -> Option<usize> {
+/// The words of a text that could be tool names (runs of letters, digits, `_` and `-`),
+/// with their byte offsets; a word followed by `.` and a letter or digit is a file name
+/// (`docker-compose.yml`) and is left out.
+fn name_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let mut after = text[i + word.len()..].chars();
-        let next = after.next();
-        // `docker-compose.yml` is a file, not the tool `docker-compose`.
-        let extension = next == Some('.') && after.next().is_some_and(char::is_alphanumeric);
-        text[..i].chars().next_back().is_none_or(|c| !name_char(c))
-            && next.is_none_or(|c| !name_char(c))
-            && !extension
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = rest.next()?;
+        if !name_char(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = rest.peek() {
+            if !name_char(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        let extension = text[end..].starts_with('.')
+            && text[end + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if !extension {
+            return Some((start, &text[start..end]));
+        }
     })
 }

@@ -196,13 +196,14 @@ pub fn compare_all(
     }
     // The servers one agent reaches after the change: the current ones, and under
     // `NotChecked` the baseline's others as they were.
-    let mut after: Vec<Server> = now.to_vec();
+    let mut after: Vec<&Server> = now.iter().collect();
     if absent == Absent::NotChecked {
+        let given: std::collections::HashSet<&str> =
+            now.iter().map(|s| s.server.slug.as_str()).collect();
         after.extend(
             baseline
                 .iter()
-                .filter(|b| !now.iter().any(|a| a.server.slug == b.server.slug))
-                .cloned(),
+                .filter(|b| !given.contains(b.server.slug.as_str())),
         );
     }
     let changed: Vec<&str> = now.iter().map(|s| s.server.slug.as_str()).collect();
@@ -216,30 +217,40 @@ pub fn compare_all(
 /// servers.
 pub fn flow_findings(
     before: &[Server],
-    after: &[Server],
+    after: &[&Server],
     changed: &[&str],
     classifier: &crate::classify::Classifier<'_>,
 ) -> Vec<Finding> {
-    let old_verdicts: Vec<Vec<Verdict>> = before
+    // Only the capabilities are kept, a server at a time: verdicts with their evidence
+    // for a whole catalogue would be too much to hold twice.
+    let capabilities = |s: &Server| -> Vec<Vec<crate::model::Capability>> {
+        classifier
+            .verdicts(s, &s.tools)
+            .into_iter()
+            .map(|v| v.capabilities)
+            .collect()
+    };
+    let old_caps: Vec<Vec<Vec<crate::model::Capability>>> =
+        before.iter().map(capabilities).collect();
+    let before_refs: Vec<&Server> = before.iter().collect();
+    let index: std::collections::HashMap<&str, usize> = before
         .iter()
-        .map(|s| classifier.verdicts(s, &s.tools))
+        .enumerate()
+        .map(|(i, b)| (b.server.slug.as_str(), i))
         .collect();
-    // A server the change left as it was keeps its verdicts: only changed ones are
+    // A server the change left as it was keeps its capabilities: only changed ones are
     // classified again.
-    let new_verdicts: Vec<Vec<Verdict>> = after
+    let new_caps: Vec<Vec<Vec<crate::model::Capability>>> = after
         .iter()
         .map(|s| {
-            before
-                .iter()
-                .position(|b| b.server.slug == s.server.slug && b.tools == s.tools)
-                .map_or_else(
-                    || classifier.verdicts(s, &s.tools),
-                    |i| old_verdicts[i].clone(),
-                )
+            index
+                .get(s.server.slug.as_str())
+                .filter(|i| before[**i].tools == s.tools)
+                .map_or_else(|| capabilities(s), |i| old_caps[*i].clone())
         })
         .collect();
-    let old = crate::flows::analyse(before, &old_verdicts);
-    let new = crate::flows::analyse(after, &new_verdicts);
+    let old = crate::flows::analyse_capabilities(&before_refs, &old_caps);
+    let new = crate::flows::analyse_capabilities(after, &new_caps);
     let legs = |f: &crate::flows::Flows| -> std::collections::BTreeSet<String> {
         f.combinations
             .iter()
