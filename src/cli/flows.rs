@@ -3,6 +3,7 @@
 
 use super::classify::load_for_classify;
 use super::common::verdict;
+use super::live::{list_live, LiveArgs};
 use crate::config::Config;
 use crate::flows::{analyse, Flows};
 use anyhow::Result;
@@ -14,6 +15,9 @@ pub struct Args {
     /// Inputs as for `ingest`: the servers one agent reaches (the catalogue when none).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Or the servers of a client configuration (--mcp-config), or one live server.
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// Text, or JSON (a stable interface: combinations, gate, collisions, shadowing).
     #[arg(long, value_enum, default_value_t = FlowsFormat::Text)]
     pub format: FlowsFormat,
@@ -40,7 +44,18 @@ pub enum FailOn {
 }
 
 pub fn run(args: &Args, config: &Config) -> Result<u8> {
-    let catalog = load_for_classify(&args.paths, &args.catalog)?;
+    let mut unreachable = Vec::new();
+    let catalog = if args.live.any() {
+        let listed = list_live(&args.live, &crate::ingest::Naming::default())?;
+        unreachable = listed.failures;
+        let mut catalog = crate::catalog::Catalog {
+            servers: listed.servers,
+        };
+        catalog.normalize();
+        catalog
+    } else {
+        load_for_classify(&args.paths, &args.catalog)?
+    };
     let verdicts: Vec<Vec<_>> = catalog
         .servers
         .iter()
@@ -57,6 +72,17 @@ pub fn run(args: &Args, config: &Config) -> Result<u8> {
         FlowsFormat::Text => out.write_all(text(&flows).as_bytes())?,
     }
     out.flush()?;
+    // A server that could not be listed may hold a leg: the answer is incomplete.
+    for u in &unreachable {
+        eprintln!(
+            "error: could not list {}: {}; its tools are not counted",
+            crate::untrusted::visible(&u.name),
+            crate::untrusted::one_line(&u.error, 300)
+        );
+    }
+    if !unreachable.is_empty() {
+        return Ok(3);
+    }
     Ok(u8::from(
         args.fail_on == FailOn::Combination && !flows.combinations.is_empty(),
     ))

@@ -101,8 +101,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Find the risk between tools: the toxic combination the given servers make together
     /// (a tool reading private data, one bringing untrusted content, one sending data out,
-    /// all reachable by one agent), the fewest tools to gate to break it, and tool names two
-    /// servers share. Exit 0 whether or not a combination exists, unless --fail-on.
+    /// all reachable by one agent), the fewest tools to gate to break it, tool names two
+    /// servers share, and shadowing (a description naming another server's tool, a name
+    /// that only reads like another's). Exit 0 whether or not a combination exists, unless
+    /// --fail-on; 3 when a live server could not be listed (the answer would miss its tools).
     Flows(flows::Args),
     /// Write the default policy of a server, or of every server, in a dialect that proxies
     /// and clients load; or validate an Intercept policy file with --check.

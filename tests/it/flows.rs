@@ -194,3 +194,35 @@ fn shadowing_tools_are_found_and_unrelated_ones_are_not() {
         .shadowing
         .is_empty());
 }
+
+/// The servers of a client configuration, listed live; one that cannot be listed makes the
+/// answer incomplete, which the exit status (3) and the error say.
+#[test]
+fn flows_lists_the_servers_of_a_client_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = crate::live::fixture();
+    let config = serde_json::json!({
+        "mcpServers": {
+            "alpha": {"command": f, "args": ["--tools", "3"]},
+            "broken": {"command": "/nonexistent/mcp-server"}
+        }
+    });
+    std::fs::write(dir.path().join("mcp.json"), config.to_string()).unwrap();
+    let o = toolcat(
+        dir.path(),
+        &[
+            "flows",
+            "--quiet",
+            "--timeout",
+            "5",
+            "--mcp-config",
+            "mcp.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", crate::common::stderr(&o));
+    assert!(crate::common::stderr(&o).contains("could not list broken"));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["combinations"].is_array());
+}
