@@ -24,6 +24,18 @@ fn yes() -> bool {
 
 /// Read a labels file; every bad line is reported with its number.
 pub fn read_labels(path: &Path) -> Result<Vec<(Label, Category)>> {
+    read_json_lines(path, |l: Label| {
+        let c = l.category.parse::<Category>()?;
+        Ok((l, c))
+    })
+}
+
+/// The JSON lines of a file, each read as a `T` and turned into a `U` by `convert`; every
+/// bad line is reported with its number.
+fn read_json_lines<T: serde::de::DeserializeOwned, U>(
+    path: &Path,
+    convert: impl Fn(T) -> std::result::Result<U, String>,
+) -> Result<Vec<U>> {
     let text = crate::ingest::read_small_text(path)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -31,11 +43,11 @@ pub fn read_labels(path: &Path) -> Result<Vec<(Label, Category)>> {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Label>(line) {
-            Ok(l) => match l.category.parse::<Category>() {
-                Ok(c) => out.push((l, c)),
-                Err(e) => errors.push(format!("{}:{}: {e}", path.display(), i + 1)),
-            },
+        match serde_json::from_str::<T>(line)
+            .map_err(|e| e.to_string())
+            .and_then(&convert)
+        {
+            Ok(u) => out.push(u),
             Err(e) => errors.push(format!("{}:{}: {e}", path.display(), i + 1)),
         }
     }
@@ -397,22 +409,7 @@ pub fn holds_capabilities(path: &Path) -> Result<bool> {
 
 /// Read a capability labels file; every bad line is reported with its number.
 pub fn read_capability_labels(path: &Path) -> Result<Vec<CapabilityLabel>> {
-    let text = crate::ingest::read_small_text(path)?;
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<CapabilityLabel>(line) {
-            Ok(l) => out.push(l),
-            Err(e) => errors.push(format!("{}:{}: {e}", path.display(), i + 1)),
-        }
-    }
-    if !errors.is_empty() {
-        bail!("bad label lines:\n  {}", errors.join("\n  "));
-    }
-    Ok(out)
+    read_json_lines(path, Ok)
 }
 
 /// Verdicts against the labels of one capability.
