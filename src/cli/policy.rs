@@ -32,6 +32,11 @@ pub struct Args {
     /// Execute tools require a person's approval instead of a rate limit.
     #[arg(long)]
     pub approval: bool,
+    /// Put behind approval every tool that sends data out, when the catalogue's servers make
+    /// a toxic combination together (private data, untrusted content and a way out, as
+    /// `toolcat flows` reports); the files' comments say why.
+    #[arg(long)]
+    pub break_flows: bool,
     /// The server's name in the client's or gateway's configuration, which the rules name:
     /// Claude Code (mcp__<key>__<tool>), Gemini CLI (mcpName), Codex (`[mcp_servers.<key>]`),
     /// VS Code (`<key>/<tool>`), Cedar (the namespace), agentgateway (the target) and Docker
@@ -100,10 +105,16 @@ pub fn run(args: Args, config: &Config) -> Result<u8> {
     if let Some(file) = &args.check {
         return cmd_policy_check(file);
     }
+    let break_flows = if args.break_flows {
+        send_leg(&args.catalog, config)?
+    } else {
+        std::collections::BTreeSet::new()
+    };
     let opts = crate::policy::Options {
         profile: config.policy.profile(args.profile.as_deref())?,
         approval: args.approval,
         server_key: args.server_key,
+        break_flows,
     };
     write_policies(
         args.server.as_deref(),
@@ -142,6 +153,23 @@ fn cmd_policy_check(file: &Path) -> Result<u8> {
         eprintln!("{}: {}", file.display(), counted(problems.len(), "problem"));
         Ok(1)
     }
+}
+
+/// The send leg of the toxic combination the catalogue's servers make, if they make one.
+fn send_leg(catalog_dir: &Path, config: &Config) -> Result<std::collections::BTreeSet<String>> {
+    let catalog = catalog::load(catalog_dir)?;
+    let classifier = crate::classify::Classifier::new(config);
+    let verdicts: Vec<Vec<_>> = catalog
+        .servers
+        .iter()
+        .map(|s| classifier.verdicts(s, &s.tools))
+        .collect();
+    let flows = crate::flows::analyse(&catalog.servers, &verdicts);
+    Ok(flows
+        .combinations
+        .into_iter()
+        .flat_map(|c| c.external_send)
+        .collect())
 }
 
 fn write_policies(

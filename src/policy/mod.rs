@@ -459,6 +459,9 @@ pub struct Options {
     /// The server's key in the user's MCP configuration (Claude Code rules); the slug if
     /// not given.
     pub server_key: Option<String>,
+    /// Tools (`server/tool`) to put behind approval to break a toxic combination (the send
+    /// leg that `toolcat flows` finds); empty for none.
+    pub break_flows: std::collections::BTreeSet<String>,
 }
 
 impl Default for Options {
@@ -467,6 +470,7 @@ impl Default for Options {
             profile: Profile::builtin("default").expect("built in"),
             approval: false,
             server_key: None,
+            break_flows: std::collections::BTreeSet::new(),
         }
     }
 }
@@ -483,6 +487,10 @@ pub struct ToolPolicy {
     /// The verdict awaits a person's review (see [`AWAITS_REVIEW`]).
     pub needs_review: bool,
 }
+
+/// What a tool's reason says when it is behind approval to break a toxic combination.
+pub const BREAKS_A_FLOW: &str = "; behind approval: it can send data out beside tools that \
+     read private data and bring untrusted content (toolcat flows)";
 
 /// The decisions for every tool of a server.
 #[derive(Debug, Clone)]
@@ -618,13 +626,21 @@ pub fn for_server(server: &Server, verdicts: &[Verdict], opts: &Options) -> Serv
         .tools
         .iter()
         .zip(verdicts)
-        .map(|(t, v)| ToolPolicy {
-            name: t.name.clone(),
-            category: v.category,
-            risk: v.risk,
-            reason: reason(v),
-            decision: decide(t, v, opts),
-            needs_review: v.needs_review,
+        .map(|(t, v)| {
+            let mut p = ToolPolicy {
+                name: t.name.clone(),
+                category: v.category,
+                risk: v.risk,
+                reason: reason(v),
+                decision: decide(t, v, opts),
+                needs_review: v.needs_review,
+            };
+            let id = crate::flows::tool_id(server, &t.name);
+            if p.decision.allows() && opts.break_flows.contains(&id) {
+                p.decision = Decision::Approval;
+                p.reason.push_str(BREAKS_A_FLOW);
+            }
+            p
         })
         .collect();
     tools.sort_by(|a, b| a.name.cmp(&b.name));

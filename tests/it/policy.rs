@@ -612,3 +612,41 @@ fn tools_that_need_review_are_gated_in_every_dialect() {
     }
     assert!(gated >= 3 * 10, "only {gated} needs-review tools seen");
 }
+
+/// `--break-flows`: beside a file reader, the web fetch (the way out of the toxic
+/// combination the two make) goes behind approval, and the file says why; alone, or
+/// without the flag, it stays as the profile decides.
+#[test]
+fn break_flows_puts_the_send_leg_behind_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog");
+    std::fs::create_dir(&catalog).unwrap();
+    for s in ["mcp-server-fetch", "modelcontextprotocol-server-filesystem"] {
+        std::fs::copy(
+            crate::common::repo().join(format!("catalog/{s}.json")),
+            catalog.join(format!("{s}.json")),
+        )
+        .unwrap();
+    }
+    let policy = |extra: &[&str]| {
+        let mut args = vec!["policy", "mcp-server-fetch"];
+        args.extend(extra);
+        let o = crate::common::toolcat(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", crate::common::stderr(&o));
+        crate::common::stdout(&o)
+    };
+    let plain = policy(&[]);
+    assert!(
+        plain.contains("rate_limit:") && !plain.contains("require_approval"),
+        "{plain}"
+    );
+    let broken = policy(&["--break-flows"]);
+    assert!(broken.contains("action: require_approval"), "{broken}");
+    assert!(
+        broken.contains("behind approval: it can send data out"),
+        "{broken}"
+    );
+    // Alone, the fetch server makes no combination.
+    std::fs::remove_file(catalog.join("modelcontextprotocol-server-filesystem.json")).unwrap();
+    assert_eq!(policy(&["--break-flows"]), plain);
+}
